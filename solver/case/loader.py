@@ -1,0 +1,180 @@
+"""Read a case file strictly: TOML -> schema check -> :class:`Case` (one-line errors only)."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import CaseError, InterphaseError
+from ..materials import MaterialLibrary
+from . import schema as S
+from .model import (
+    Case,
+    MeshOptions,
+    Physics,
+    SolverOptions,
+    Study,
+    build_contacts,
+    build_layers,
+)
+
+
+def parse_set(assignment: str) -> tuple[list[str], Any]:
+    """Parse a ``--set`` override ``dotted.key=value`` (value in TOML syntax, else a string).
+
+    ``layers.1.donors_cm3=1e18`` addresses the second layer.
+
+    Args:
+        assignment: The override text.
+
+    Returns:
+        The key path and the parsed value.
+    """
+    if "=" not in assignment:
+        raise CaseError(f"--set '{assignment}': expected key=value")
+    key, text = assignment.split("=", 1)
+    path = [p for p in key.strip().split(".") if p]
+    if not path:
+        raise CaseError(f"--set '{assignment}': empty key")
+    try:
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()
+    return path, value
+
+
+def apply_set(doc: dict[str, Any], path: list[str], value: Any) -> None:
+    """Set ``value`` at ``path`` inside the raw TOML document ``doc`` (in place)."""
+    node: Any = doc
+    for i, part in enumerate(path[:-1]):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise CaseError(f"--set {'.'.join(path)}: no item {part} in "
+                                f"{'.'.join(path[:i]) or 'document'}")
+            node = node[int(part)]
+        else:
+            node = node.setdefault(part, {})
+        if not isinstance(node, dict | list):
+            raise CaseError(f"--set {'.'.join(path)}: '{part}' is not a table")
+    last = path[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise CaseError(f"--set {'.'.join(path)}: no item {last}")
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def read_document(path: str | Path, sets: Sequence[str] = ()) -> tuple[dict[str, Any], str]:
+    """Read the TOML text of a case and apply ``--set`` overrides.
+
+    Returns:
+        The document and the sha256 of its (overridden) content.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(f"cannot read case file ({exc.__class__.__name__}: {exc})",
+                        file=str(path)) from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"not valid TOML: {exc}", file=str(path)) from None
+    digest = hashlib.sha256(text.encode())
+    for s in sets:
+        key_path, value = parse_set(s)
+        apply_set(doc, key_path, value)
+        digest.update(s.encode())
+    return doc, digest.hexdigest()
+
+
+def load_case(path: str | Path, sets: Sequence[str] = ()) -> Case:
+    """Load and validate a case file.
+
+    Args:
+        path: Case file (TOML).
+        sets: ``--set key=value`` overrides, applied before validation.
+
+    Returns:
+        The validated case.
+
+    Raises:
+        CaseError: For any problem, as a one-line message naming file, key and fix.
+    """
+    file = str(path)
+    doc, digest = read_document(path, sets)
+    try:
+        return _build(doc, file, digest)
+    except InterphaseError as exc:
+        if isinstance(exc, CaseError) and exc.file:
+            raise
+        raise CaseError(str(exc), file=file) from None
+    except RecursionError:
+        raise CaseError("document nested too deeply", file=file) from None
+
+
+def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
+    top = S.validate_table(doc, S.TOP, "", file)
+    materials = top["materials"] or {}
+    lib = MaterialLibrary(materials, origin=file)
+    layer_tables = [S.validate_table(t, S.LAYER, f"layers[{i}]", file)
+                    for i, t in enumerate(top["layers"])]
+    layers = build_layers(layer_tables, lib, file)
+    contact_tables = {name: S.validate_table(t, S.CONTACT, f"contacts.{name}", file)
+                      for name, t in top["contacts"].items()}
+    contacts = build_contacts(contact_tables, layers, lib, file)
+    study = _study(S.validate_table(top["study"], S.STUDY, "study", file), contacts, file)
+    phys = S.validate_table(top["physics"] or {}, S.PHYSICS, "physics", file)
+    solv = S.validate_table(top["solver"] or {}, S.SOLVER, "solver", file)
+    mesh = S.validate_table(top["mesh"] or {}, S.MESH, "mesh", file)
+    out = S.validate_table(top["output"] or {}, S.OUTPUT, "output", file)
+    if mesh["growth"] <= 1.0:
+        raise CaseError("must be > 1", file=file, key="mesh.growth")
+    if solv["min_bias_step_V"] > solv["bias_step_V"]:
+        raise CaseError("must not exceed bias_step_V", file=file, key="solver.min_bias_step_V")
+    return Case(
+        name=top["name"], path=file, description=top["description"],
+        temperatures=top["temperature_K"], layers=layers, contacts=contacts, materials=lib,
+        study=study,
+        physics=Physics(statistics=phys["statistics"], recombination=phys["recombination"],
+                        incomplete_ionisation=phys["incomplete_ionisation"]),
+        solver=SolverOptions(
+            max_iterations=solv["max_iterations"], update_tolerance=solv["update_tolerance"],
+            bias_step=solv["bias_step_V"], min_bias_step=solv["min_bias_step_V"],
+            linear_solver=solv["linear_solver"],
+            petsc_options=_petsc_options(solv["petsc_options"], file)),
+        mesh=MeshOptions(min_spacing=None if mesh["min_nm"] is None else mesh["min_nm"] * 1e-9,
+                         max_spacing=None if mesh["max_nm"] is None else mesh["max_nm"] * 1e-9,
+                         growth=mesh["growth"]),
+        plots=out["plots"], fields=out["fields"], source_hash=digest)
+
+
+def _petsc_options(table: Mapping[str, Any] | None, file: str) -> dict[str, str]:
+    opts = {}
+    for k, v in (table or {}).items():
+        if isinstance(v, Mapping | list):
+            raise CaseError("PETSc option values must be scalars", file=file,
+                            key=f"solver.petsc_options.{k}")
+        opts[str(k).lstrip("-")] = "" if v is True else str(v)
+    return opts
+
+
+def _study(t: dict[str, Any], contacts: dict, file: str) -> Study:
+    contact = t["contact"]
+    if contact is None:
+        contact = next(c.name for c in contacts.values() if c.at == "left")
+    elif contact not in contacts:
+        near = S.closest(contact, list(contacts))
+        raise CaseError(f"no contact named '{contact}'", file=file, key="study.contact",
+                        hint=f"did you mean '{near}'?" if near else
+                        f"contacts are {', '.join(contacts)}")
+    voltages = t["voltages_V"] or ()
+    if t["kind"] == "iv" and not voltages:
+        raise CaseError("an iv study needs voltages_V", file=file, key="study.voltages_V",
+                        hint="e.g. voltages_V = { start = -1.0, stop = 1.0, step = 0.05 }")
+    return Study(kind=t["kind"], contact=contact, voltages=tuple(voltages),
+                 rectification_biases=t["rectification_biases_V"])

@@ -1,0 +1,226 @@
+"""Validated case records (SI units) built from a checked TOML document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..constants import q
+from ..errors import CaseError, MaterialError
+from ..materials import Electrolyte, MaterialLibrary, Metal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layer:
+    """One layer of the stack.
+
+    Attributes:
+        name: Unique layer name.
+        material: Material name.
+        thickness: Thickness (m).
+        donors: Donor density (m^-3).
+        acceptors: Acceptor density (m^-3).
+        mesh_min: Smallest cell at the layer ends (m), None for the default.
+        mesh_max: Largest cell (m), None for the default.
+        mesh_growth: Geometric growth ratio, None for the default.
+    """
+
+    name: str
+    material: str
+    thickness: float
+    donors: float = 0.0
+    acceptors: float = 0.0
+    mesh_min: float | None = None
+    mesh_max: float | None = None
+    mesh_growth: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    """An electrode at one end of the stack.
+
+    Attributes:
+        name: Contact name.
+        at: 'left' (x = 0) or 'right'.
+        kind: 'ohmic', 'schottky', 'blocking' or 'li_metal'.
+        workfunction: Metal work function (J) or None (ohmic).
+        v_n: Electron surface recombination velocity (m/s) or None for thermionic.
+        v_p: Hole surface recombination velocity (m/s) or None for thermionic.
+    """
+
+    name: str
+    at: str
+    kind: str
+    workfunction: float | None = None
+    v_n: float | None = None
+    v_p: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Study:
+    """What to compute.
+
+    Attributes:
+        kind: Study kind.
+        contact: Name of the biased contact.
+        voltages: Applied biases (V), in the order given.
+        rectification_biases: |V| values for the rectification ratio (V).
+    """
+
+    kind: str
+    contact: str
+    voltages: tuple[float, ...] = ()
+    rectification_biases: tuple[float, ...] = (1.0,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Physics:
+    """Model switches (see the case-file reference)."""
+
+    statistics: str = "boltzmann"
+    recombination: tuple[str, ...] = ("srh",)
+    incomplete_ionisation: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolverOptions:
+    """Newton, continuation and PETSc settings."""
+
+    max_iterations: int = 60
+    update_tolerance: float = 1e-9
+    bias_step: float = 0.05
+    min_bias_step: float = 1e-4
+    linear_solver: str = "auto"
+    petsc_options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeshOptions:
+    """Default mesh grading (lengths in m; None means derived from Debye lengths)."""
+
+    min_spacing: float | None = None
+    max_spacing: float | None = None
+    growth: float = 1.15
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Case:
+    """A complete, validated case.
+
+    Attributes:
+        name: Case name.
+        path: File it came from.
+        description: Free text.
+        temperatures: Temperatures to run (K).
+        layers: Layers from left to right.
+        contacts: Contacts by name.
+        materials: Material library including the case's overrides.
+        study: The study.
+        physics: Model switches.
+        solver: Solver settings.
+        mesh: Mesh defaults.
+        plots: Write PNG plots.
+        fields: Write XDMF fields.
+        source_hash: sha256 of the case text (after --set overrides).
+    """
+
+    name: str
+    path: str
+    description: str
+    temperatures: tuple[float, ...]
+    layers: tuple[Layer, ...]
+    contacts: dict[str, Contact]
+    materials: MaterialLibrary
+    study: Study
+    physics: Physics
+    solver: SolverOptions
+    mesh: MeshOptions
+    plots: bool = True
+    fields: bool = True
+    source_hash: str = ""
+
+    def contact_at(self, side: str) -> Contact:
+        """The contact at ``side`` ('left' or 'right')."""
+        return next(c for c in self.contacts.values() if c.at == side)
+
+    def is_electrolyte(self, layer: Layer) -> bool:
+        """Whether ``layer`` is made of an electrolyte."""
+        return isinstance(self.materials.get(layer.material), Electrolyte)
+
+
+def _opt(v: Any, factor: float) -> float | None:
+    return None if v is None else v * factor
+
+
+def build_layers(raw: list[dict[str, Any]], lib: MaterialLibrary, file: str) -> tuple[Layer, ...]:
+    """Turn validated layer tables into :class:`Layer` records, checking materials and doping."""
+    layers, seen = [], set()
+    for i, t in enumerate(raw):
+        where = f"layers[{i}]"
+        if t["name"] in seen:
+            raise CaseError(f"duplicate layer name '{t['name']}'", file=file, key=where + ".name")
+        seen.add(t["name"])
+        try:
+            mat = lib.get(t["material"])
+        except MaterialError as exc:
+            raise CaseError(str(exc), file=file, key=where + ".material") from None
+        if isinstance(mat, Metal):
+            raise CaseError(f"'{mat.name}' is a metal and cannot be a layer", file=file,
+                            key=where + ".material",
+                            hint=f"use it as an electrode: metal = \"{mat.name}\" in [contacts]")
+        if isinstance(mat, Electrolyte) and (t["donors_cm3"] or t["acceptors_cm3"]):
+            raise CaseError("an electrolyte layer takes no dopants", file=file, key=where,
+                            hint="its mobile ions and fixed framework are material data")
+        if t["mesh_growth"] is not None and t["mesh_growth"] <= 1.0:
+            raise CaseError("must be > 1", file=file, key=where + ".mesh_growth")
+        layers.append(Layer(
+            name=t["name"], material=t["material"], thickness=t["thickness_nm"] * 1e-9,
+            donors=t["donors_cm3"] * 1e6, acceptors=t["acceptors_cm3"] * 1e6,
+            mesh_min=_opt(t["mesh_min_nm"], 1e-9), mesh_max=_opt(t["mesh_max_nm"], 1e-9),
+            mesh_growth=t["mesh_growth"]))
+    if not layers:
+        raise CaseError("the stack needs at least one layer", file=file, key="layers")
+    return tuple(layers)
+
+
+def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
+                   lib: MaterialLibrary, file: str) -> dict[str, Contact]:
+    """Turn validated contact tables into :class:`Contact` records and check they fit the stack."""
+    contacts: dict[str, Contact] = {}
+    ends = {"left": layers[0], "right": layers[-1]}
+    for name, t in raw.items():
+        where = f"contacts.{name}"
+        at = t["at"] or name
+        if at not in ends:
+            raise CaseError("cannot tell which end of the stack this contact is on", file=file,
+                            key=where, hint="name it 'left' or 'right', or set at = \"left\"")
+        wf = t["workfunction_eV"]
+        if wf is None and t["metal"] is not None:
+            try:
+                metal = lib.get(t["metal"])
+            except MaterialError as exc:
+                raise CaseError(str(exc), file=file, key=where + ".metal") from None
+            if not isinstance(metal, Metal):
+                raise CaseError(f"'{t['metal']}' is not a metal", file=file, key=where + ".metal")
+            wf = metal.workfunction / q
+        kind = t["kind"]
+        if kind in ("schottky", "blocking", "li_metal") and wf is None:
+            raise CaseError(f"a {kind} contact needs a metal or workfunction_eV", file=file,
+                            key=where, hint="e.g. metal = \"Au\"")
+        neighbour_is_electrolyte = isinstance(lib.get(ends[at].material), Electrolyte)
+        if kind == "li_metal" and not neighbour_is_electrolyte:
+            raise CaseError("a li_metal contact must touch an electrolyte layer", file=file,
+                            key=where + ".kind")
+        if kind in ("ohmic", "schottky") and neighbour_is_electrolyte:
+            raise CaseError(f"a {kind} contact cannot touch electrolyte layer "
+                            f"'{ends[at].name}'", file=file, key=where + ".kind",
+                            hint="use kind = \"blocking\" (e.g. Au) or \"li_metal\"")
+        contacts[name] = Contact(
+            name=name, at=at, kind=kind, workfunction=None if wf is None else wf * q,
+            v_n=_opt(t["v_n_cm_per_s"], 1e-2), v_p=_opt(t["v_p_cm_per_s"], 1e-2))
+    sides = sorted(c.at for c in contacts.values())
+    if sides != ["left", "right"]:
+        raise CaseError(f"a 1D stack needs exactly one contact at each end, got {sides or 'none'}",
+                        file=file, key="contacts", hint="define [contacts.left] and "
+                        "[contacts.right]")
+    return contacts

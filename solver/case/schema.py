@@ -1,0 +1,272 @@
+"""The case-file schema as data, and a strict validator for it.
+
+Every key a case file may hold is declared here once, with its type, unit, default and a
+one-line description; the validator, the error messages ("did you mean ...") and the README's
+case-file reference (``interphase keys``) all come from this table.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CaseError
+
+
+@dataclass(frozen=True)
+class Key:
+    """One allowed key.
+
+    Attributes:
+        kind: 'number', 'int', 'str', 'bool', 'numbers' (a number or list of numbers),
+            'range' (list of numbers or {start, stop, step}), 'strs' (list of strings), 'table'
+            (free-form table, validated elsewhere), 'tables' (array of tables).
+        doc: One-line description (with unit).
+        required: Whether the key must be present.
+        default: Value used when absent.
+        choices: Allowed values for strings.
+        check: 'positive', 'nonneg' or '' (numbers).
+    """
+
+    kind: str
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    check: str = ""
+
+
+STATISTICS = ("boltzmann", "fermi-dirac")
+RECOMBINATION = ("srh", "radiative", "auger")
+STUDY_KINDS = ("equilibrium", "iv", "transient", "impedance", "leakage")
+CONTACT_KINDS = ("ohmic", "schottky", "blocking", "li_metal")
+
+TOP: dict[str, Key] = {
+    "name": Key("str", "case name shown in outputs", required=True),
+    "description": Key("str", "free text", default=""),
+    "temperature_K": Key("numbers", "temperature (K); a list runs the study once per value",
+                         default=300.0, check="positive"),
+    "layers": Key("tables", "array of [[layers]] from left (x = 0) to right", required=True),
+    "contacts": Key("table", "[contacts.NAME] tables, one per stack end", required=True),
+    "materials": Key("table", "[materials.NAME] overrides of library values (300 K values)"),
+    "study": Key("table", "[study] what to compute", required=True),
+    "physics": Key("table", "[physics] model switches"),
+    "solver": Key("table", "[solver] Newton / continuation / PETSc options"),
+    "mesh": Key("table", "[mesh] default grading for every layer"),
+    "output": Key("table", "[output] what to write"),
+}
+
+LAYER: dict[str, Key] = {
+    "name": Key("str", "layer name (unique), used in outputs", required=True),
+    "material": Key("str", "material name from the library or [materials]", required=True),
+    "thickness_nm": Key("number", "layer thickness (nm)", required=True, check="positive"),
+    "donors_cm3": Key("number", "ionised-donor density N_D (cm^-3)", default=0.0, check="nonneg"),
+    "acceptors_cm3": Key("number", "acceptor density N_A (cm^-3)", default=0.0, check="nonneg"),
+    "mesh_min_nm": Key("number", "smallest cell at the layer's ends (nm)", check="positive"),
+    "mesh_max_nm": Key("number", "largest cell inside the layer (nm)", check="positive"),
+    "mesh_growth": Key("number", "geometric growth ratio of cell sizes (> 1)", check="positive"),
+}
+
+CONTACT: dict[str, Key] = {
+    "kind": Key("str", "contact model", required=True, choices=CONTACT_KINDS),
+    "at": Key("str", "stack end: 'left' (x = 0) or 'right'; defaults to the contact's name",
+              choices=("left", "right")),
+    "metal": Key("str", "metal from the library (work function) for schottky / blocking"),
+    "workfunction_eV": Key("number", "metal work function (eV), overrides 'metal'",
+                           check="positive"),
+    "v_n_cm_per_s": Key("number", "electron surface recombination velocity (cm/s); default "
+                        "thermionic A* T^2 / (q Nc)", check="positive"),
+    "v_p_cm_per_s": Key("number", "hole surface recombination velocity (cm/s); default "
+                        "thermionic A* T^2 / (q Nv)", check="positive"),
+}
+
+STUDY: dict[str, Key] = {
+    "kind": Key("str", "study kind", required=True, choices=STUDY_KINDS),
+    "contact": Key("str", "contact that carries the bias; the other is ground"),
+    "voltages_V": Key("range", "applied biases (V): a list or {start, stop, step}"),
+    "rectification_biases_V": Key("numbers", "biases |V| for the rectification ratio (V)",
+                                  default=1.0, check="positive"),
+}
+
+PHYSICS: dict[str, Key] = {
+    "statistics": Key("str", "carrier statistics", default="boltzmann", choices=STATISTICS),
+    "recombination": Key("strs", "bulk recombination terms", default=["srh"],
+                         choices=RECOMBINATION),
+    "incomplete_ionisation": Key("bool", "dopant ionisation from donor/acceptor levels",
+                                 default=False),
+}
+
+SOLVER: dict[str, Key] = {
+    "max_iterations": Key("int", "Newton iterations per solve", default=60, check="positive"),
+    "update_tolerance": Key("number", "converged when max |Newton update| < this (units of "
+                            "kT/q)", default=1e-9, check="positive"),
+    "bias_step_V": Key("number", "largest bias step of the continuation (V)", default=0.05,
+                       check="positive"),
+    "min_bias_step_V": Key("number", "smallest bias step before giving up (V)", default=1e-4,
+                           check="positive"),
+    "linear_solver": Key("str", "direct solver: auto (KLU serial, MUMPS parallel), mumps, "
+                         "superlu_dist, klu, umfpack, superlu", default="auto",
+                         choices=("auto", "mumps", "superlu_dist", "klu", "umfpack", "superlu")),
+    "petsc_options": Key("table", "extra PETSc options, e.g. {snes_monitor = ''}"),
+}
+
+MESH: dict[str, Key] = {
+    "min_nm": Key("number", "smallest cell at interfaces and contacts (nm); default "
+                  "Debye length / 8", check="positive"),
+    "max_nm": Key("number", "largest cell (nm); default from Debye length and thickness",
+                  check="positive"),
+    "growth": Key("number", "geometric growth ratio (> 1)", default=1.15, check="positive"),
+}
+
+OUTPUT: dict[str, Key] = {
+    "plots": Key("bool", "write PNG plots", default=True),
+    "fields": Key("bool", "write XDMF field files for ParaView", default=True),
+}
+
+SECTIONS: dict[str, dict[str, Key]] = {
+    "": TOP, "layers[]": LAYER, "contacts.NAME": CONTACT, "study": STUDY, "physics": PHYSICS,
+    "solver": SOLVER, "mesh": MESH, "output": OUTPUT,
+}
+
+
+def closest(word: str, options: list[str]) -> str | None:
+    """The closest option to ``word`` (for 'did you mean'), or None."""
+    m = difflib.get_close_matches(word, options, n=1, cutoff=0.4)
+    return m[0] if m else None
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _number(v: Any, key: Key, err: Callable[[str], CaseError]) -> float:
+    if not _is_number(v):
+        raise err(f"expected a number, got {v!r}")
+    v = float(v)
+    if not math.isfinite(v):
+        raise err(f"must be finite, got {v}")
+    if key.check == "positive" and v <= 0:
+        raise err(f"must be > 0, got {v:g}")
+    if key.check == "nonneg" and v < 0:
+        raise err(f"must be >= 0, got {v:g}")
+    return v
+
+
+def _range(v: Any, key: Key, err: Callable[[str], CaseError]) -> tuple[float, ...]:
+    if isinstance(v, Mapping):
+        extra = set(v) - {"start", "stop", "step"}
+        if extra or len(v) != 3:
+            raise err("a range needs exactly {start, stop, step}")
+        start, stop, step = (_number(v[k], Key("number", ""), err) for k in
+                             ("start", "stop", "step"))
+        if step <= 0:
+            raise err("range step must be > 0")
+        n = math.floor(abs(stop - start) / step + 1e-9) + 1
+        if n > 100000:
+            raise err(f"range has {n} points; at most 100000")
+        sign = 1.0 if stop >= start else -1.0
+        return tuple(round(start + sign * i * step, 12) for i in range(n))
+    if isinstance(v, list):
+        if not v:
+            raise err("empty list")
+        return tuple(_number(x, Key("number", ""), err) for x in v)
+    return (_number(v, key, err),)
+
+
+def check_value(v: Any, key: Key, err: Callable[[str], CaseError]) -> Any:
+    """Validate one value against its :class:`Key`; return it normalised."""
+    kind = key.kind
+    if kind == "number":
+        return _number(v, key, err)
+    if kind == "int":
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise err(f"expected an integer, got {v!r}")
+        if key.check == "positive" and v <= 0:
+            raise err(f"must be > 0, got {v}")
+        return v
+    if kind == "bool":
+        if not isinstance(v, bool):
+            raise err(f"expected true or false, got {v!r}")
+        return v
+    if kind == "str":
+        if not isinstance(v, str):
+            raise err(f"expected a string, got {v!r}")
+        if key.choices and v not in key.choices:
+            near = closest(v, list(key.choices))
+            hint = f"; did you mean '{near}'?" if near else ""
+            raise err(f"'{v}' is not one of {', '.join(key.choices)}{hint}")
+        return v
+    if kind == "strs":
+        items = v if isinstance(v, list) else [v]
+        return tuple(check_value(x, Key("str", "", choices=key.choices), err) for x in items)
+    if kind == "numbers":
+        items = v if isinstance(v, list) else [v]
+        if not items:
+            raise err("empty list")
+        return tuple(_number(x, key, err) for x in items)
+    if kind == "range":
+        return _range(v, key, err)
+    if kind == "tables":
+        if not isinstance(v, list) or not all(isinstance(t, Mapping) for t in v):
+            raise err("expected an array of tables, e.g. [[layers]]")
+        return v
+    if kind == "table":
+        if not isinstance(v, Mapping):
+            raise err(f"expected a table, got {v!r}")
+        return v
+    raise AssertionError(kind)  # pragma: no cover - schema programming error
+
+
+def validate_table(table: Any, spec: dict[str, Key], where: str, file: str) -> dict[str, Any]:
+    """Check ``table`` against ``spec``: unknown keys, required keys, types; fill defaults.
+
+    Args:
+        table: The parsed TOML table.
+        spec: Allowed keys.
+        where: Dotted path of the table (for messages), '' for the top level.
+        file: Case file path (for messages).
+
+    Returns:
+        A new dict with every key of ``spec`` (defaults filled, values normalised).
+    """
+    prefix = f"{where}." if where else ""
+    if not isinstance(table, Mapping):
+        raise CaseError(f"expected a table, got {table!r}", file=file, key=where or None)
+    out: dict[str, Any] = {}
+    for k, v in table.items():
+        if k not in spec:
+            near = closest(k, list(spec))
+            hint = f"did you mean '{near}'?" if near else f"valid keys: {', '.join(spec)}"
+            raise CaseError("unknown key", file=file, key=prefix + k, hint=hint)
+
+        def err(msg: str, _k: str = k) -> CaseError:
+            return CaseError(msg, file=file, key=prefix + _k)
+
+        out[k] = check_value(v, spec[k], err)
+    for k, key in spec.items():
+        if k not in out:
+            if key.required:
+                raise CaseError("required key missing", file=file, key=prefix + k,
+                                hint=key.doc)
+            d = key.default
+            out[k] = check_value(d, key, lambda m: CaseError(m)) if d is not None else None
+    return out
+
+
+def reference_markdown() -> str:
+    """The case-file reference as Markdown tables (generated from the schema)."""
+    lines = []
+    for section, spec in SECTIONS.items():
+        title = {"": "top level", "layers[]": "[[layers]]",
+                 "contacts.NAME": "[contacts.NAME]"}.get(section, f"[{section}]")
+        lines += [f"#### {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
+        for name, key in spec.items():
+            default = "required" if key.required else ("" if key.default is None
+                                                       else repr(key.default))
+            kind = key.kind + (f" ({' / '.join(key.choices)})" if key.choices else "")
+            lines.append(f"| `{name}` | {kind} | {default} | {key.doc} |")
+        lines.append("")
+    return "\n".join(lines)

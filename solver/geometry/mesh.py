@@ -1,0 +1,85 @@
+"""Stack -> distributed dolfinx mesh with layer (cell) and contact (facet) tags."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dolfinx import mesh as dmesh
+from mpi4py import MPI
+
+from ..case import Case
+from ..numerics import compat
+from .grading import stack_nodes
+
+log = logging.getLogger(__name__)
+
+#: facet tag values of the stack ends
+LEFT, RIGHT = 1, 2
+
+
+@dataclass
+class DeviceMesh:
+    """A tagged device mesh in scaled coordinates ``x / length``.
+
+    Attributes:
+        mesh: The dolfinx mesh (coordinates divided by ``length``).
+        length: Length scale L0 (m): the stack thickness.
+        cell_tags: Cell tag = layer index + 1.
+        facet_tags: Facet tags LEFT / RIGHT at the stack ends.
+        layer_names: Layer names in tag order.
+        bounds: Layer boundaries in scaled coordinates.
+        contact_tags: Contact name -> facet tag.
+        num_nodes: Global number of nodes.
+    """
+
+    mesh: dmesh.Mesh
+    length: float
+    cell_tags: Any
+    facet_tags: Any
+    layer_names: list[str]
+    bounds: np.ndarray
+    contact_tags: dict[str, int]
+    num_nodes: int
+
+    def layer_cells(self, index: int) -> np.ndarray:
+        """Local cell indices of layer ``index`` (0-based)."""
+        return self.cell_tags.find(index + 1)
+
+
+def build_stack_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
+    """Build the graded 1D mesh of ``case``'s stack, distributed over ``comm``.
+
+    Args:
+        case: The case.
+        comm: Communicator.
+    """
+    x, bounds = stack_nodes(case)
+    length = float(bounds[-1])
+    msh = compat.create_interval_mesh(comm, x / length)
+    sb = bounds / length
+    tdim = msh.topology.dim
+    ncells = compat.cell_count(msh)
+    ghosts = msh.topology.index_map(tdim).num_ghosts
+    cells = np.arange(ncells + ghosts, dtype=np.int32)
+    mids = dmesh.compute_midpoints(msh, tdim, cells)[:, 0]
+    layer = np.clip(np.searchsorted(sb, mids, side="right"), 1, len(case.layers))
+    cell_tags = compat.meshtags(msh, tdim, cells, layer.astype(np.int32))
+    msh.topology.create_connectivity(tdim - 1, tdim)
+    left = dmesh.locate_entities_boundary(msh, tdim - 1, lambda p: np.isclose(p[0], 0.0))
+    right = dmesh.locate_entities_boundary(msh, tdim - 1, lambda p: np.isclose(p[0], 1.0))
+    facets = np.concatenate([left, right]).astype(np.int32)
+    values = np.concatenate([np.full(len(left), LEFT), np.full(len(right), RIGHT)])
+    facet_tags = compat.meshtags(msh, tdim - 1, facets, values)
+    contact_tags = {c.name: (LEFT if c.at == "left" else RIGHT) for c in case.contacts.values()}
+    if comm.rank == 0:
+        h = np.diff(x)
+        log.info("mesh: %d nodes, %d layers, cells %.3g..%.3g nm, L = %.4g nm, %d rank(s)",
+                 len(x), len(case.layers), h.min() * 1e9, h.max() * 1e9, length * 1e9,
+                 comm.size)
+    return DeviceMesh(mesh=msh, length=length, cell_tags=cell_tags, facet_tags=facet_tags,
+                      layer_names=[ly.name for ly in case.layers], bounds=sb,
+                      contact_tags=contact_tags, num_nodes=len(x) if comm.rank == 0 else 0)

@@ -1,0 +1,1 @@
+"""Numerics: dolfinx compatibility, the PETSc SNES driver, and continuation."""

@@ -1,0 +1,166 @@
+"""The one place that knows dolfinx versions (0.5.2 on Debian 12, 0.9 on Debian 13, 0.10+).
+
+Everything else imports dolfinx features through these functions. Feature checks (attributes,
+signatures) are preferred to version numbers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+import dolfinx
+import ufl
+from dolfinx import fem, mesh
+from dolfinx.fem import petsc as fem_petsc
+from mpi4py import MPI
+from petsc4py import PETSc
+
+DOLFINX_VERSION: str = dolfinx.__version__
+_NEW_ELEMENTS = not hasattr(ufl, "FiniteElement")  # 0.7+: basix.ufl elements
+
+
+def _element(family: str, cell: str, degree: int, shape: tuple[int, ...] = ()) -> Any:
+    if _NEW_ELEMENTS:
+        import basix.ufl
+
+        return basix.ufl.element(family, cell, degree, shape=shape or None)
+    if shape:
+        return ufl.VectorElement(family, cell, degree, dim=shape[0])
+    return ufl.FiniteElement(family, cell, degree)
+
+
+def create_interval_mesh(comm: MPI.Comm, x: np.ndarray) -> mesh.Mesh:
+    """A 1D mesh through the given sorted node coordinates, distributed over ``comm``.
+
+    Rank 0 provides the nodes; dolfinx partitions the cells across ranks.
+
+    Args:
+        comm: Communicator.
+        x: Node coordinates (any length unit the caller chooses), sorted.
+    """
+    if comm.rank == 0:
+        pts = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+        n = pts.shape[0]
+        cells = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1).astype(np.int64)
+    else:
+        pts = np.zeros((0, 1), dtype=np.float64)
+        cells = np.zeros((0, 2), dtype=np.int64)
+    coord_el = _element("Lagrange", "interval", 1, shape=(1,))
+    domain = ufl.Mesh(coord_el)
+    names = list(inspect.signature(mesh.create_mesh).parameters)
+    if names[2] == "x":  # 0.5 - 0.9: (comm, cells, x, e); 0.10+: (comm, cells, e, x)
+        return mesh.create_mesh(comm, cells, pts, domain)
+    return mesh.create_mesh(comm, cells, domain, pts)
+
+
+def function_space(msh: mesh.Mesh, family: str = "Lagrange", degree: int = 1,
+                   shape: tuple[int, ...] = ()) -> fem.FunctionSpace:
+    """A (scalar or blocked vector) function space on ``msh``."""
+    cell = msh.ufl_cell().cellname()
+    el = _element(family, cell, degree, shape)
+    if hasattr(fem, "functionspace"):
+        return fem.functionspace(msh, el)
+    return fem.FunctionSpace(msh, el)
+
+
+def petsc_vec(u: fem.Function) -> PETSc.Vec:
+    """The PETSc vector that wraps ``u``'s degrees of freedom."""
+    x = u.x
+    return x.petsc_vec if hasattr(x, "petsc_vec") else u.vector
+
+
+def create_matrix(a: Any) -> PETSc.Mat:
+    """A PETSc matrix with the sparsity of the compiled bilinear form ``a``."""
+    return fem_petsc.create_matrix(a)
+
+
+def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list) -> None:
+    """Assemble ``a`` into ``A`` (zeroed first) with identity rows for Dirichlet dofs."""
+    A.zeroEntries()
+    fem_petsc.assemble_matrix(A, a, bcs)
+    A.assemble()
+
+
+def assemble_residual(b: PETSc.Vec, L: Any, a: Any, bcs: list, x: PETSc.Vec) -> None:
+    """Assemble a Newton residual into ``b``: rows of Dirichlet dofs hold ``x - g``.
+
+    Args:
+        b: Output vector (ghosted like ``x``).
+        L: Compiled residual form.
+        a: Compiled Jacobian form (for lifting).
+        bcs: Dirichlet conditions.
+        x: Current iterate.
+    """
+    with b.localForm() as loc:
+        loc.set(0.0)
+    fem_petsc.assemble_vector(b, L)
+    fem_petsc.apply_lifting(b, [a], [bcs], [x], -1.0)
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fem_petsc.set_bc(b, bcs, x, -1.0)
+
+
+def assemble_scalar(form: Any, comm: MPI.Comm) -> float:
+    """Assemble a scalar form and sum over ranks."""
+    return comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
+
+
+def constant(msh: mesh.Mesh, value: float) -> fem.Constant:
+    """A real scalar :class:`dolfinx.fem.Constant`."""
+    return fem.Constant(msh, PETSc.ScalarType(value))
+
+
+def meshtags(msh: mesh.Mesh, dim: int, indices: np.ndarray, values: np.ndarray) -> Any:
+    """Mesh tags on entities of dimension ``dim`` (indices sorted as dolfinx requires)."""
+    order = np.argsort(indices)
+    return mesh.meshtags(msh, dim, np.asarray(indices, dtype=np.int32)[order],
+                         np.asarray(values, dtype=np.int32)[order])
+
+
+def write_meshtags(xdmf: Any, tags: Any, msh: mesh.Mesh) -> None:
+    """Write mesh tags to an open XDMF file (signature changed in 0.6)."""
+    try:
+        xdmf.write_meshtags(tags, msh.geometry)
+    except TypeError:
+        xdmf.write_meshtags(tags)
+
+
+def cell_count(msh: mesh.Mesh) -> int:
+    """Number of cells owned by this rank."""
+    tdim = msh.topology.dim
+    return msh.topology.index_map(tdim).size_local
+
+
+def owned_dofs(V: fem.FunctionSpace) -> int:
+    """Number of owned (block) dofs times the block size."""
+    return V.dofmap.index_map.size_local * V.dofmap.index_map_bs
+
+
+def cell_dofs(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
+    """Dofs of ``V`` (unblocked, one per cell for DG0) on the given local cells."""
+    lst = V.dofmap.list
+    arr = np.asarray(lst.array if hasattr(lst, "array") else lst)
+    return arr.reshape(-1, V.dofmap.dof_layout.num_dofs)[cells].ravel()
+
+
+def interpolation_points(V: fem.FunctionSpace) -> np.ndarray:
+    """Reference interpolation points of ``V``'s element."""
+    p = V.element.interpolation_points
+    return p() if callable(p) else p
+
+
+def vertex_quadrature_metadata(tdim: int) -> dict[str, Any]:
+    """Quadrature metadata that integrates at the cell vertices (mass lumping for P1).
+
+    In 1D this is the 2-point Gauss-Lobatto rule (the trapezoid rule).
+    """
+    if tdim == 1:
+        return {"quadrature_rule": "GLL", "quadrature_degree": 1}
+    return {"quadrature_rule": "vertex", "quadrature_degree": 1}
+
+
+def midpoint_quadrature_metadata() -> dict[str, Any]:
+    """One-point (midpoint) quadrature."""
+    return {"quadrature_degree": 1}

@@ -1,0 +1,168 @@
+"""PETSc SNES (through petsc4py) on dolfinx-assembled residual and Jacobian.
+
+Defaults: Newton with a full step, a direct LU solve (KLU in serial, MUMPS in parallel; PETSc's
+own LU does not pivot and fails on drift-diffusion Jacobians), component-wise logarithmic
+damping of large updates (``d -> sign(d) (1 + ln |d|)`` beyond one thermal voltage), and
+convergence on the largest update. Any PETSc option can be added or overridden.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+import ufl
+from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
+from mpi4py import MPI
+from petsc4py import PETSc
+
+from . import compat
+
+_ids = itertools.count()
+
+#: SNES converged reasons by code (names as PETSc prints them)
+REASONS = {
+    2: "CONVERGED_FNORM_ABS", 3: "CONVERGED_FNORM_RELATIVE", 4: "CONVERGED_SNORM_RELATIVE",
+    5: "CONVERGED_ITS", -1: "DIVERGED_FUNCTION_DOMAIN", -2: "DIVERGED_FUNCTION_COUNT",
+    -3: "DIVERGED_LINEAR_SOLVE", -4: "DIVERGED_FNORM_NAN", -5: "DIVERGED_MAX_IT",
+    -6: "DIVERGED_LINE_SEARCH", -7: "DIVERGED_INNER", -8: "DIVERGED_LOCAL_MIN",
+    -9: "DIVERGED_DTOL", -10: "DIVERGED_JACOBIAN_DOMAIN", -11: "DIVERGED_TR_DELTA",
+}
+
+
+def reason_name(code: int) -> str:
+    """PETSc's name of a SNES converged reason."""
+    return REASONS.get(int(code), f"reason {code}")
+
+
+@dataclass
+class NewtonResult:
+    """Outcome of one nonlinear solve."""
+
+    converged: bool
+    iterations: int
+    reason: int
+    max_update: float
+
+    @property
+    def reason_name(self) -> str:
+        """PETSc's name of the reason."""
+        return reason_name(self.reason)
+
+
+def default_linear_solver(comm: MPI.Comm, choice: str = "auto") -> str:
+    """The direct solver to use: KLU in serial (fastest in 1D), MUMPS in parallel."""
+    if choice != "auto":
+        if comm.size > 1 and choice not in ("mumps", "superlu_dist"):
+            return "mumps"
+        return choice
+    return "klu" if comm.size == 1 else "mumps"
+
+
+class NewtonSolver:
+    """Newton's method for ``F(u) = 0`` with Dirichlet conditions, driven by PETSc SNES.
+
+    Args:
+        F: Residual form (UFL), linear in a test function.
+        u: The unknown (its values are the initial guess and receive the solution).
+        bcs: Dirichlet conditions.
+        comm: Communicator of the mesh.
+        max_iterations: Newton iteration limit.
+        update_tolerance: Converged when max |update| is below this (scaled units).
+        damping_threshold: Updates larger than this are compressed logarithmically.
+        linear_solver: Direct solver name or 'auto'.
+        petsc_options: Extra options (without the prefix); override the defaults.
+    """
+
+    def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
+                 max_iterations: int = 60, update_tolerance: float = 1e-9,
+                 damping_threshold: float = 1.0, linear_solver: str = "auto",
+                 petsc_options: dict[str, Any] | None = None) -> None:
+        self.u, self.bcs, self.comm = u, bcs, comm
+        self.L = fem.form(F)
+        self.a = fem.form(ufl.derivative(F, u))
+        self.x = compat.petsc_vec(u)
+        self.b = self.x.duplicate()
+        self.A = compat.create_matrix(self.a)
+        self.tol, self.max_it, self.d0 = update_tolerance, max_iterations, damping_threshold
+        self._last_update = math.inf
+        self.prefix = f"interphase{next(_ids)}_"
+        opts = PETSc.Options()
+        defaults = {
+            "snes_type": "newtonls", "snes_linesearch_type": "basic",
+            "ksp_type": "preonly", "pc_type": "lu",
+            "pc_factor_mat_solver_type": default_linear_solver(comm, linear_solver),
+        }
+        for k, v in {**defaults, **(petsc_options or {})}.items():
+            opts[self.prefix + k] = v
+        snes = PETSc.SNES().create(comm)
+        snes.setOptionsPrefix(self.prefix)
+        snes.setFunction(self._residual, self.b)
+        snes.setJacobian(self._jacobian, self.A)
+        snes.setTolerances(max_it=max_iterations)
+        snes.setConvergenceTest(self._converged)
+        snes.setFromOptions()
+        snes.getKSP().setFromOptions()
+        snes.setLineSearchPreCheck(self._damp)
+        self.snes = snes
+
+    # -- callbacks ------------------------------------------------------------------------
+    def _sync(self, x: PETSc.Vec) -> None:
+        if x.handle != self.x.handle:
+            x.copy(self.x)
+        self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+
+    def _residual(self, snes: PETSc.SNES, x: PETSc.Vec, b: PETSc.Vec) -> None:
+        self._sync(x)
+        compat.assemble_residual(b, self.L, self.a, self.bcs, self.x)
+
+    def _jacobian(self, snes: PETSc.SNES, x: PETSc.Vec, A: PETSc.Mat, P: PETSc.Mat) -> None:
+        self._sync(x)
+        compat.assemble_matrix(A, self.a, self.bcs)
+
+    def _damp(self, x: PETSc.Vec, y: PETSc.Vec) -> tuple[PETSc.Vec, bool]:
+        arr = y.getArray()
+        big = np.abs(arr) > self.d0
+        if np.any(big):
+            a = np.abs(arr[big])
+            arr[big] = np.sign(arr[big]) * self.d0 * (1.0 + np.log(a / self.d0))
+        self._last_update = self.comm.allreduce(
+            float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
+        return y, bool(self.comm.allreduce(bool(np.any(big)), op=MPI.LOR))
+
+    def _converged(self, snes: PETSc.SNES, it: int, norms: tuple) -> int:
+        fnorm = norms[2]
+        if not math.isfinite(fnorm):
+            return -4
+        if it > 0 and self._last_update < self.tol:
+            return 4
+        if it >= self.max_it:
+            return -5
+        return 0
+
+    # -- public ---------------------------------------------------------------------------
+    def apply_dirichlet(self) -> None:
+        """Write the Dirichlet values into the unknown (before a solve)."""
+        fem_petsc.set_bc(self.x, self.bcs)
+        self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+
+    def solve(self) -> NewtonResult:
+        """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
+        self.apply_dirichlet()
+        self._last_update = math.inf
+        self.snes.solve(None, self.x)
+        self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+        reason = self.snes.getConvergedReason()
+        return NewtonResult(converged=reason > 0, iterations=self.snes.getIterationNumber(),
+                            reason=reason, max_update=self._last_update)
+
+    def destroy(self) -> None:
+        """Free PETSc objects."""
+        self.snes.destroy()
+        self.A.destroy()
+        self.b.destroy()

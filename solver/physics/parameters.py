@@ -1,0 +1,134 @@
+"""Per-layer material data as cell-wise (DG0) coefficients of the forms, and scalar constants.
+
+All values are dimensionless (see :mod:`solver.physics.scaling`). Changing temperature or a
+material value only rewrites coefficient arrays: the compiled forms are reused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dolfinx import fem
+
+from ..case import Case
+from ..constants import T_REF, k_B
+from ..geometry.mesh import DeviceMesh
+from ..materials import BandState, Electrolyte
+from ..numerics import compat
+from .scaling import Scaling
+
+#: names of the cell-wise coefficients
+CELL_FIELDS = (
+    "eps_r", "lnNc", "lnNv", "eta_n", "eta_p", "ND", "NA", "mu_n", "mu_p", "tau_n", "tau_p",
+    "ln_n1", "ln_p1", "B_rad", "C_n", "C_p", "ED", "EA", "g_D", "g_A", "semi",
+)
+
+
+def make_scaling(case: Case) -> Scaling:
+    """Choose the scales of ``case``: stack length, largest density, largest mobility."""
+    L0 = sum(ly.thickness for ly in case.layers)
+    dens = [max(ly.donors, ly.acceptors) for ly in case.layers]
+    mus, levels = [], []
+    for ly in case.layers:
+        mat = case.materials.get(ly.material)
+        mus += [mat.mu_n, mat.mu_p]
+        levels.append(mat.chi + 0.5 * mat.Eg)
+        if isinstance(mat, Electrolyte):
+            dens += [i.concentration for i in mat.ions]
+    return Scaling(L0=L0, C0=max(max(dens), 1e21), mu0=max(mus), chi_ref=float(np.mean(levels)))
+
+
+@dataclass
+class CellParameters:
+    """Dimensionless material coefficients (DG0 functions) and constants of a device.
+
+    Attributes:
+        scaling: The scales.
+        beta: ``T_ref / T`` (constant).
+        lam2: Squared scaled Debye length (constant).
+        f: Name -> DG0 function (see :data:`CELL_FIELDS`).
+        states: Band parameters of each layer at the current temperature.
+        T: Current temperature (K).
+    """
+
+    scaling: Scaling
+    beta: fem.Constant
+    lam2: fem.Constant
+    f: dict[str, fem.Function] = field(default_factory=dict)
+    states: list[BandState] = field(default_factory=list)
+    T: float = T_REF
+
+    def __getattr__(self, name: str) -> fem.Function:
+        try:
+            return self.__dict__["f"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def create_parameters(case: Case, dm: DeviceMesh, scaling: Scaling) -> CellParameters:
+    """Allocate the coefficients of ``case`` on ``dm`` (values are set by :func:`set_temperature`)."""
+    V0 = compat.function_space(dm.mesh, "DG", 0)
+    funcs = {}
+    for name in CELL_FIELDS:
+        funcs[name] = fem.Function(V0, name=name)
+    params = CellParameters(scaling=scaling, beta=compat.constant(dm.mesh, 1.0),
+                            lam2=compat.constant(dm.mesh, scaling.lam2), f=funcs)
+    return params
+
+
+def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[str, float]:
+    """Dimensionless coefficients of layer ``index`` at ``state.T``."""
+    ly = case.layers[index]
+    kT = k_B * state.T
+    R0 = s.R0
+    lnNc = math.log(state.Nc / s.C0)
+    lnNv = math.log(state.Nv / s.C0)
+    half_gap = 0.5 * state.Eg / kT
+    return {
+        "eps_r": state.eps_r,
+        "lnNc": lnNc,
+        "lnNv": lnNv,
+        "eta_n": lnNc + (state.chi - s.chi_ref) / kT,
+        "eta_p": lnNv - (state.chi + state.Eg - s.chi_ref) / kT,
+        "ND": ly.donors / s.C0,
+        "NA": ly.acceptors / s.C0,
+        "mu_n": state.mu_n / s.mu0,
+        "mu_p": state.mu_p / s.mu0,
+        "tau_n": state.tau_n * R0 / s.C0,
+        "tau_p": state.tau_p * R0 / s.C0,
+        "ln_n1": lnNc - half_gap + state.trap_level / kT,
+        "ln_p1": lnNv - half_gap - state.trap_level / kT,
+        "B_rad": state.B_rad * s.C0**2 / R0,
+        "C_n": state.C_n * s.C0**3 / R0,
+        "C_p": state.C_p * s.C0**3 / R0,
+        "ED": state.donor_level / kT,
+        "EA": state.acceptor_level / kT,
+        "g_D": state.g_D,
+        "g_A": state.g_A,
+        "semi": 0.0 if case.is_electrolyte(ly) else 1.0,
+    }
+
+
+def set_temperature(params: CellParameters, case: Case, dm: DeviceMesh, T: float) -> None:
+    """Evaluate every material law at ``T`` and write the coefficients.
+
+    Args:
+        params: Coefficients to update.
+        case: The case.
+        dm: The mesh (for layer cells).
+        T: Temperature (K).
+    """
+    params.T = T
+    params.beta.value = T_REF / T
+    params.states = []
+    for i, ly in enumerate(case.layers):
+        state = case.materials.get(ly.material).at(T)
+        params.states.append(state)
+        dofs = compat.cell_dofs(params.f["eps_r"].function_space, dm.layer_cells(i))
+        for name, value in layer_values(case, i, state, params.scaling).items():
+            params.f[name].x.array[dofs] = value
+    for fn in params.f.values():
+        fn.x.scatter_forward()

@@ -1,0 +1,65 @@
+"""Unit-suffixed keys at the edges, SI inside.
+
+A key such as ``thickness_nm`` or ``Eg_eV`` is split into a field name (``thickness``,
+``Eg``) and a unit suffix; :func:`to_si` converts the value to SI (m, J, m^-3, ...).
+"""
+
+from __future__ import annotations
+
+from .constants import q
+
+#: suffix -> factor to SI. Longest suffixes are matched first.
+FACTORS: dict[str, float] = {
+    "nm": 1e-9,
+    "um": 1e-6,
+    "cm": 1e-2,
+    "m": 1.0,
+    "eV": q,
+    "eV_per_K": q,
+    "K": 1.0,
+    "V": 1.0,
+    "s": 1.0,
+    "cm3": 1e6,  # a density in cm^-3 -> m^-3
+    "cm2_per_Vs": 1e-4,
+    "cm2_per_s": 1e-4,
+    "cm_per_s": 1e-2,
+    "cm3_per_s": 1e-6,
+    "cm6_per_s": 1e-12,
+    "A_per_cm2K2": 1e4,
+    "A_per_cm2": 1e4,
+    "per_cm": 1e2,
+    "V_per_cm": 1e2,
+    "S_per_cm": 1e2,
+    "uF_per_cm2": 1e-2,
+    "F_per_m2": 1.0,
+    "ohm_cm2": 1e-4,
+    "ohm": 1.0,
+    "Hz": 1.0,
+    "cm2": 1e-4,
+}
+_SUFFIXES = sorted(FACTORS, key=len, reverse=True)
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """Split ``name_unit`` into ``(name, unit)``; ``unit`` is None when the key has none.
+
+    Args:
+        key: A unit-suffixed key such as ``"mu_n_cm2_per_Vs"``.
+
+    Returns:
+        The field name and the unit suffix.
+    """
+    for suf in _SUFFIXES:
+        if key.endswith("_" + suf) and len(key) > len(suf) + 1:
+            return key[: -len(suf) - 1], suf
+    return key, None
+
+
+def to_si(value: float, unit: str | None) -> float:
+    """Convert ``value`` given in ``unit`` (a suffix of :data:`FACTORS`) to SI."""
+    return float(value) * (FACTORS[unit] if unit else 1.0)
+
+
+def from_si(value: float, unit: str | None) -> float:
+    """Convert an SI value to ``unit`` (a suffix of :data:`FACTORS`)."""
+    return float(value) / (FACTORS[unit] if unit else 1.0)

@@ -1,0 +1,1 @@
+"""Post-processing of computed profiles and curves (pure NumPy; no dolfinx)."""

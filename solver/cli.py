@@ -1,0 +1,178 @@
+"""The ``interphase`` command: argument parsing and user-facing error reporting only."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import ConvergenceError, InterphaseError
+
+EXIT_USER, EXIT_SOLVER = 2, 3
+
+
+def parse_petsc(text: str) -> dict[str, str]:
+    """Parse ``"-snes_monitor -ksp_type gmres"`` into ``{"snes_monitor": "", ...}``."""
+    opts: dict[str, str] = {}
+    tokens = shlex.split(text or "")
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok.startswith("-") or len(tok) < 2:
+            raise InterphaseError(f"--petsc: expected an option like -snes_monitor, got '{tok}'")
+        key, value = tok.lstrip("-"), ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and (not nxt.startswith("-") or _is_number(nxt)):
+            value, i = nxt, i + 1
+        opts[key] = value
+        i += 1
+    return opts
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _setup_logging(rank: int, verbose: bool) -> None:
+    """Our messages on stderr (rank 0); other libraries' only from WARNING up.
+
+    The handler sits on the ``solver`` logger: setuptools raises the root logger to INFO while
+    the form compiler builds extensions, which would otherwise flood the terminal.
+    """
+    fmt = "%(asctime)s %(levelname)s %(message)s" if not sys.stderr.isatty() else "%(message)s"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(fmt, datefmt="%H:%M:%S"))
+    ours = logging.getLogger("solver")
+    ours.handlers = [handler]
+    ours.propagate = False
+    ours.setLevel(logging.DEBUG if verbose else logging.INFO if rank == 0 else logging.WARNING)
+    quiet = logging.StreamHandler(sys.stderr)
+    quiet.setLevel(logging.WARNING)
+    logging.getLogger().handlers = [quiet]
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from mpi4py import MPI
+
+    from .case import load_case
+    from .studies.runner import run_case
+
+    comm = MPI.COMM_WORLD
+    case = load_case(args.case, args.set or ())
+    out = Path(args.out) if args.out else Path("results") / Path(args.case).stem
+    summary = run_case(case, out, comm, parse_petsc(args.petsc), command=sys.argv)
+    if comm.rank == 0:
+        print(_short_summary(summary, out))
+    return 0 if summary.get("status") == "ok" else EXIT_SOLVER
+
+
+def _short_summary(s: dict, out: Path) -> str:
+    lines = [f"{s['case']}: {s['study']} study, status {s['status']}, results in {out}/"]
+    for e in s["per_temperature"]:
+        parts = [f"T = {e['temperature_K']:g} K", f"V_bi = {e['built_in_potential_V']:.4f} V"]
+        if "knee_voltage_V" in e:
+            parts.append(f"knee = {e['knee_voltage_V']:.3f} V")
+            rr = ", ".join(f"RR({k} V) = {v:.3g}" for k, v in e["rectification_ratio"].items())
+            parts.append(rr)
+            parts.append(f"n = {e['ideality_factor']:.3f}")
+        lines.append("  " + "; ".join(parts))
+        for p in e.get("problems", []):
+            lines.append("  stopped: " + p)
+    lines.append(f"  wall time {s['provenance']['wall_time_s']:.1f} s on "
+                 f"{s['provenance']['mpi_size']} rank(s)")
+    return "\n".join(lines)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .case import load_case
+    from .geometry.grading import stack_nodes
+
+    case = load_case(args.case, args.set or ())
+    x, _ = stack_nodes(case)
+    layers = ", ".join(f"{ly.name} ({ly.material}, {ly.thickness * 1e9:g} nm)"
+                       for ly in case.layers)
+    print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; "
+          f"{len(x)} mesh nodes")
+    return 0
+
+
+def _cmd_materials(args: argparse.Namespace) -> int:
+    from .materials import MaterialLibrary
+
+    lib = MaterialLibrary()
+    rows = lib.table()
+    names = [args.name] if args.name else lib.names()
+    for name in names:
+        if name not in lib.names():
+            raise InterphaseError(f"unknown material '{name}'; known: {', '.join(lib.names())}")
+        mat = lib.get(name)
+        print(f"{name} ({lib.kind(name)}): {mat.description}")
+        for r in rows:
+            if r["material"] == name:
+                kind = "" if r["kind"] == lib.kind(name) else f"{r['kind']}: "
+                print(f"    {kind}{r['key']:<28} {r['value']:>12}   {r['source']}")
+    return 0
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    from .case import reference_markdown
+
+    print(reference_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    p = argparse.ArgumentParser(prog="interphase", description=__doc__)
+    p.add_argument("--version", action="version", version=f"interphase {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="solve a case and write results")
+    r.add_argument("case", help="case file (TOML)")
+    r.add_argument("--out", help="output folder (default results/<case name>)")
+    r.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a case key, e.g. --set layers.0.acceptors_cm3=1e18")
+    r.add_argument("--petsc", default="", help='PETSc options, e.g. --petsc "-snes_monitor"')
+    r.set_defaults(func=_cmd_run)
+    c = sub.add_parser("check", help="validate a case without solving")
+    c.add_argument("case")
+    c.add_argument("--set", action="append", metavar="KEY=VALUE")
+    c.set_defaults(func=_cmd_check)
+    m = sub.add_parser("materials", help="list the material library with sources")
+    m.add_argument("name", nargs="?", help="one material")
+    m.set_defaults(func=_cmd_materials)
+    k = sub.add_parser("keys", help="print the case-file reference (Markdown)")
+    k.set_defaults(func=_cmd_keys)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``interphase`` console script."""
+    args = build_parser().parse_args(argv)
+    rank = 0
+    if args.command == "run":
+        from mpi4py import MPI
+
+        rank = MPI.COMM_WORLD.rank
+    _setup_logging(rank, args.verbose)
+    try:
+        return args.func(args)
+    except ConvergenceError as exc:
+        if rank == 0:
+            print(f"interphase: solver error: {exc}", file=sys.stderr)
+        return EXIT_SOLVER
+    except InterphaseError as exc:
+        if rank == 0:
+            print(f"interphase: error: {exc}", file=sys.stderr)
+        return EXIT_USER
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Geometry: stacks to graded, tagged, distributed meshes."""

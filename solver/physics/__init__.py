@@ -1,0 +1,1 @@
+"""Physics: pure functions that build UFL forms (scaled units)."""

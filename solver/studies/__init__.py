@@ -1,0 +1,1 @@
+"""Studies: the shared device problem and one module per study kind."""

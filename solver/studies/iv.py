@@ -1,0 +1,109 @@
+"""Current-voltage study: equilibrium, then adaptive bias continuation on both branches."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from ..analysis import iv_metrics
+from ..case import Study
+from ..numerics.continuation import ContinuationStopped, continue_to
+from ..results.progress import Progress
+from .equilibrium import run_equilibrium
+from .problem import DeviceProblem
+
+log = logging.getLogger(__name__)
+
+A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
+
+
+def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Progress,
+          on_point=None) -> tuple[list[dict[str, float]], list[str]]:
+    """Bias sweep from the current (equilibrium) state: forward branch, then reverse branch.
+
+    Each branch starts from the equilibrium solution and walks away from 0 V, so a failure on
+    one branch still leaves the other. Points are kept as they converge.
+
+    Args:
+        pb: The device problem, solved at equilibrium.
+        contact: Biased contact.
+        voltages: Biases (V).
+        progress: Progress reporter.
+        on_point: Optional callback ``(V, record)`` after each converged point.
+
+    Returns:
+        ``(records, problems)``: per-bias records sorted by bias, and messages of branches that
+        stopped early.
+    """
+    eq_state = pb.snapshot()
+    volts = sorted(set(voltages))
+    branches = [[v for v in volts if v >= 0], [v for v in volts if v < 0][::-1]]
+    records: list[dict[str, float]] = []
+    problems: list[str] = []
+    s = pb.case.solver
+
+    def solve_at(V: float):
+        pb.set_bias(contact, V)
+        return pb.solve()
+
+    def on_target(V: float, its: int) -> None:
+        J = pb.terminal_current(contact)
+        rec = {"voltage_V": V, "current_density_A_per_cm2": J["total"] * A_PER_CM2,
+               "electron_current_density_A_per_cm2": J["electron"] * A_PER_CM2,
+               "hole_current_density_A_per_cm2": J["hole"] * A_PER_CM2,
+               "newton_iterations": its}
+        records.append(rec)
+        progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
+                      f"({its} it)")
+        if on_point:
+            on_point(V, rec)
+
+    for branch in branches:
+        if not branch:
+            continue
+        pb.restore(eq_state)
+        pb.set_bias(contact, 0.0)
+        try:
+            continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target,
+                        max_step=s.bias_step, min_step=s.min_bias_step)
+        except ContinuationStopped as exc:
+            problems.append(str(exc))
+            log.warning("%s", exc)
+    pb.restore(eq_state)
+    pb.set_bias(contact, 0.0)
+    records.sort(key=lambda r: r["voltage_V"])
+    return records, problems
+
+
+def run_iv(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], dict | None]:
+    """Equilibrium plus an I-V sweep at ``T``, with figures of merit.
+
+    Args:
+        pb: The device problem.
+        study: The study settings.
+        T: Temperature (K).
+
+    Returns:
+        ``(entry, band_diagram)`` as :func:`solver.studies.equilibrium.run_equilibrium`.
+    """
+    entry, bd = run_equilibrium(pb, T)
+    progress = Progress(f"iv {T:g} K", len(set(study.voltages)), pb.comm.rank)
+    records, problems = sweep(pb, study.contact, list(study.voltages), progress)
+    progress.close()
+    V = np.array([r["voltage_V"] for r in records])
+    J = np.array([r["current_density_A_per_cm2"] for r in records])
+    columns = {k: [r[k] for r in records] for k in (records[0] if records else {})}
+    entry["iv"] = columns
+    entry["rectification_ratio"] = iv_metrics.rectification_ratios(
+        V, J, study.rectification_biases)
+    knee = iv_metrics.knee_voltage(V, J)
+    entry["knee_voltage_V"] = knee["knee_voltage_V"]
+    entry["knee"] = knee
+    entry.update(iv_metrics.ideality(V, J, T))
+    entry["saturation_current_density_A_per_cm2"] = entry.pop("saturation_current_density")
+    entry["status"] = "incomplete" if problems else "ok"
+    if problems:
+        entry["problems"] = problems
+    return entry, bd

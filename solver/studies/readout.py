@@ -1,0 +1,66 @@
+"""Read a solution out as nodal profiles (band diagram) gathered on rank 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import q
+from ..physics.parameters import layer_values
+from ..physics.statistics import fd_half_np
+from .problem import DeviceProblem
+
+
+def _ln_density(eta: np.ndarray, lnN: float, statistics: str) -> np.ndarray:
+    if statistics == "boltzmann":
+        return eta + lnN
+    return lnN + np.log(fd_half_np(eta))
+
+
+def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
+    """Band diagram of the current solution (on rank 0; None on other ranks).
+
+    Interface nodes appear once per adjacent layer, so band offsets show as vertical steps.
+    Energies (eV) are relative to the Fermi level of the grounded equilibrium contact; the vacuum
+    level is ``E_vac = -q psi``.
+
+    Returns:
+        Columns ``x_nm, layer, psi_V, Ec_eV, Ev_eV, Efn_eV, Efp_eV, n_cm3, p_cm3``.
+    """
+    msh = pb.dm.mesh
+    tdim = msh.topology.dim
+    ncells = msh.topology.index_map(tdim).size_local
+    dofs = np.asarray(pb.W.dofmap.list.array if hasattr(pb.W.dofmap.list, "array")
+                      else pb.W.dofmap.list).reshape(-1, 2)[:ncells]
+    coords = pb.W.tabulate_dof_coordinates()[:, 0]
+    layer = pb.dm.cell_tags.values[np.argsort(pb.dm.cell_tags.indices)][:ncells] - 1
+    arr = pb.sol.x.array
+    local = np.column_stack([
+        coords[dofs].ravel(), np.repeat(layer, 2),
+        arr[3 * dofs.ravel()], arr[3 * dofs.ravel() + 1], arr[3 * dofs.ravel() + 2]])
+    gathered = pb.comm.gather(local, root=0)
+    if pb.comm.rank != 0:
+        return None
+    data = np.concatenate(gathered)
+    keep = np.unique(data[:, :2].round(14), axis=0, return_index=True)[1]
+    rows = data[keep]
+    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    s = pb.scaling
+    x, lay = rows[:, 0] * s.L0, rows[:, 1].astype(int)
+    u, v, w = rows[:, 2], rows[:, 3], rows[:, 4]
+    Vr = s.V_ref
+    beta = float(pb.P.beta.value)
+    chi = np.array([st.chi / q for st in pb.P.states])[lay]
+    Eg = np.array([st.Eg / q for st in pb.P.states])[lay]
+    c = [layer_values(pb.case, i, st, s) for i, st in enumerate(pb.P.states)]
+    eta_n = np.array([ci["eta_n"] - ci["lnNc"] for ci in c])[lay] + beta * (u - v)
+    eta_p = np.array([ci["eta_p"] - ci["lnNv"] for ci in c])[lay] + beta * (w - u)
+    lnNc = np.array([ci["lnNc"] for ci in c])[lay]
+    lnNv = np.array([ci["lnNv"] for ci in c])[lay]
+    n = np.exp(_ln_density(eta_n, lnNc, pb.stats)) * s.C0 * 1e-6
+    p = np.exp(_ln_density(eta_p, lnNv, pb.stats)) * s.C0 * 1e-6
+    psi = u * Vr - s.chi_ref / q
+    Ec = -psi - chi
+    return {
+        "x_nm": x * 1e9, "layer": lay, "psi_V": psi, "Ec_eV": Ec, "Ev_eV": Ec - Eg,
+        "Efn_eV": -v * Vr, "Efp_eV": -w * Vr, "n_cm3": n, "p_cm3": p,
+    }

@@ -1,0 +1,72 @@
+"""Run a case: build the device once, run its study at every temperature, write results."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from mpi4py import MPI
+
+from ..case import Case
+from ..errors import CaseError
+from ..results.outputs import write_outputs
+from ..results.provenance import provenance
+from .equilibrium import run_equilibrium
+from .iv import run_iv
+from .problem import DeviceProblem
+
+log = logging.getLogger(__name__)
+
+STUDIES = {
+    "equilibrium": lambda pb, study, T: run_equilibrium(pb, T),
+    "iv": run_iv,
+}
+
+
+def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
+             petsc_options: dict[str, str] | None = None,
+             command: list[str] | None = None) -> dict[str, Any]:
+    """Run ``case`` and write its results under ``out``.
+
+    Results are rewritten (atomically) after every temperature, so a killed run keeps what it
+    finished.
+
+    Args:
+        case: The validated case.
+        out: Output folder.
+        comm: Communicator.
+        petsc_options: Extra PETSc options.
+        command: Command line for the provenance record.
+
+    Returns:
+        The summary (on every rank).
+    """
+    t0 = time.perf_counter()
+    kind = case.study.kind
+    if kind not in STUDIES:
+        raise CaseError(f"study kind '{kind}' is not available in this version",
+                        file=case.path, key="study.kind",
+                        hint=f"available: {', '.join(STUDIES)}")
+    out = Path(out)
+    pb = DeviceProblem(case, comm, petsc_options)
+    mesh_info = {"nodes": comm.allreduce(pb.dm.num_nodes, op=MPI.SUM),
+                 "length_nm": pb.scaling.L0 * 1e9}
+    entries, bds = [], []
+    summary: dict[str, Any] = {}
+    for T in case.temperatures:
+        entry, bd = STUDIES[kind](pb, case.study, T)
+        entries.append(entry)
+        bds.append(bd)
+        status = "ok" if all(e.get("status", "ok") == "ok" for e in entries) else "incomplete"
+        if len(entries) < len(case.temperatures):
+            status = "running"
+        if comm.rank == 0:
+            extra = {"status": status, "mesh": mesh_info,
+                     "provenance": provenance(case.source_hash, comm.size,
+                                              time.perf_counter() - t0, command)}
+            summary = write_outputs(out, case_name=case.name, kind=kind,
+                                    layer_names=pb.dm.layer_names, entries=entries, bds=bds,
+                                    extra=extra, plots_on=case.plots)
+    return comm.bcast(summary, root=0)

@@ -155,7 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``interphase`` console script."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # let `--petsc "-snes_monitor"` through (argparse rejects values that start with '-')
+    for i in range(len(argv) - 1):
+        if argv[i] == "--petsc":
+            argv[i:i + 2] = [f"--petsc={argv[i + 1]}", ""]
+    args = build_parser().parse_args([a for a in argv if a != ""])
     rank = 0
     if args.command == "run":
         from mpi4py import MPI

@@ -9,7 +9,8 @@
   the steepest forward point crosses J = 0. ``threshold``: the first bias where J reaches a
   given current density.
 - Ideality factor and saturation current: from the forward window of 5 consecutive points with
-  the smallest local ideality ``n = (1 / V_T) dV / d ln J``, fitted as ``ln J = ln J0 + V/(n V_T)``.
+  the smallest local ideality ``n = (1 / V_T) dV / d ln J`` (biases above 8 V_T), fitted as
+  ``ln J = ln J0 + V/(n V_T)``.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def ideality(V: Sequence[float], J: Sequence[float], T: float,
     """
     V, J = np.asarray(V, float), np.asarray(J, float)
     VT = thermal_voltage(T)
-    sel = (V > 2 * VT) & (J > 0)
+    sel = (V > 8 * VT) & (J > 0)  # above 8 V_T the '-1' of the diode law bends ln J < 0.1 %
     v, lj = V[sel], np.log(np.where(J[sel] > 0, J[sel], 1e-300))
     nan = {"ideality_factor": float("nan"), "saturation_current_density": float("nan"),
            "fit_from_V": float("nan"), "fit_to_V": float("nan")}

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, fields
 from ..constants import T_REF, k_B, q
 from ..errors import MaterialError
 
-
 _RULES = {
     ">0": (lambda v: v > 0, "must be > 0"),
     ">=0": (lambda v: v >= 0, "must be >= 0"),

@@ -18,13 +18,26 @@ from ..constants import T_REF, k_B
 from ..geometry.mesh import DeviceMesh
 from ..materials import BandState, Electrolyte
 from ..numerics import compat
+from .contacts import neutral_potential
 from .scaling import Scaling
 
 #: names of the cell-wise coefficients
 CELL_FIELDS = (
     "eps_r", "lnNc", "lnNv", "eta_n", "eta_p", "ND", "NA", "mu_n", "mu_p", "tau_n", "tau_p",
     "ln_n1", "ln_p1", "B_rad", "C_n", "C_p", "ED", "EA", "g_D", "g_A", "semi",
+    "inv_cmax", "u_ion", "N_fixed",
 )
+
+
+def ion_species(case: Case) -> list[tuple[str, int]]:
+    """Mobile ion species of all electrolyte layers as ``(name, z)``, in first-seen order."""
+    seen: dict[str, int] = {}
+    for ly in case.layers:
+        mat = case.materials.get(ly.material)
+        for ion in getattr(mat, "ions", ()):
+            if seen.setdefault(ion.name, ion.z) != ion.z:
+                raise ValueError(f"ion '{ion.name}' has different charge numbers in two layers")
+    return list(seen.items())
 
 
 def make_scaling(case: Case) -> Scaling:
@@ -52,6 +65,8 @@ class CellParameters:
         f: Name -> DG0 function (see :data:`CELL_FIELDS`).
         states: Band parameters of each layer at the current temperature.
         T: Current temperature (K).
+        species: Mobile ion species ``(name, z)``; coefficient ``c0_<name>`` is the scaled
+            bulk concentration (0 outside electrolytes).
     """
 
     scaling: Scaling
@@ -60,6 +75,7 @@ class CellParameters:
     f: dict[str, fem.Function] = field(default_factory=dict)
     states: list[BandState] = field(default_factory=list)
     T: float = T_REF
+    species: list[tuple[str, int]] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> fem.Function:
         try:
@@ -69,14 +85,14 @@ class CellParameters:
 
 
 def create_parameters(case: Case, dm: DeviceMesh, scaling: Scaling) -> CellParameters:
-    """Allocate the coefficients of ``case`` on ``dm`` (values are set by :func:`set_temperature`)."""
+    """Allocate the coefficients of ``case`` on ``dm`` (values: :func:`set_temperature`)."""
     V0 = compat.function_space(dm.mesh, "DG", 0)
-    funcs = {}
-    for name in CELL_FIELDS:
-        funcs[name] = fem.Function(V0, name=name)
-    params = CellParameters(scaling=scaling, beta=compat.constant(dm.mesh, 1.0),
-                            lam2=compat.constant(dm.mesh, scaling.lam2), f=funcs)
-    return params
+    species = ion_species(case)
+    names = list(CELL_FIELDS) + [f"c0_{name}" for name, _ in species]
+    funcs = {name: fem.Function(V0, name=name) for name in names}
+    return CellParameters(scaling=scaling, beta=compat.constant(dm.mesh, 1.0),
+                          lam2=compat.constant(dm.mesh, scaling.lam2), f=funcs,
+                          species=species)
 
 
 def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[str, float]:
@@ -87,7 +103,7 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
     lnNc = math.log(state.Nc / s.C0)
     lnNv = math.log(state.Nv / s.C0)
     half_gap = 0.5 * state.Eg / kT
-    return {
+    values = {
         "eps_r": state.eps_r,
         "lnNc": lnNc,
         "lnNv": lnNv,
@@ -109,7 +125,26 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
         "g_D": state.g_D,
         "g_A": state.g_A,
         "semi": 0.0 if case.is_electrolyte(ly) else 1.0,
+        **ion_values(case, index, s),
     }
+    if values["semi"] == 0.0:
+        # ions sit at their bulk density where the layer is electronically neutral
+        values["u_ion"] = neutral_potential(values, T_REF / state.T)
+    return values
+
+
+def ion_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
+    """Ion coefficients of layer ``index``: scaled bulk concentrations, site limit, background."""
+    mat = case.materials.get(case.layers[index].material)
+    ions = getattr(mat, "ions", ())
+    out = {f"c0_{name}": 0.0 for name, _ in ion_species(case)}
+    for ion in ions:
+        out[f"c0_{ion.name}"] = ion.concentration / s.C0
+    site = getattr(mat, "site_density", 0.0)
+    out["inv_cmax"] = s.C0 / site if site else 0.0
+    out["N_fixed"] = sum(ion.z * ion.concentration for ion in ions) / s.C0
+    out["u_ion"] = 0.0  # electrolytes: set by layer_values from electronic neutrality
+    return out
 
 
 def set_temperature(params: CellParameters, case: Case, dm: DeviceMesh, T: float) -> None:

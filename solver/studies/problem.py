@@ -18,11 +18,12 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from ..case import Case
+from ..constants import q
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
 from ..numerics.newton import NewtonResult, NewtonSolver
-from ..physics import carriers, contacts, poisson, recombination
+from ..physics import carriers, contacts, ions, poisson, recombination
 from ..physics.parameters import (
     CellParameters,
     create_parameters,
@@ -114,7 +115,7 @@ class DeviceProblem:
         bcs = []
         for cs in self.contacts.values():
             facets = self.dm.facet_tags.find(cs.tag)
-            comps = [(0, cs.u)] if scalar else [(0, cs.u)]
+            comps = [(0, cs.u)]
             if not scalar and cs.kind == "ohmic":
                 comps += [(1, cs.v), (2, cs.v)]
             for i, value in comps:
@@ -127,7 +128,7 @@ class DeviceProblem:
         u, t, P = self.psi0, ufl.TestFunction(self.V), self.P
         n = carriers.electron_density(u, 0.0, P, self.stats)
         p = carriers.hole_density(u, 0.0, P, self.stats)
-        rho = poisson.space_charge(n, p, P, self.incomplete)
+        rho = poisson.space_charge(n, p, P, self.incomplete, ions.equilibrium_ion_charge(u, P))
         return poisson.poisson_residual(u, t, rho, P, self.dx, self.dxv)
 
     def fields(self) -> tuple:
@@ -146,14 +147,14 @@ class DeviceProblem:
         P = self.P
         n = carriers.electron_density(u, v, P, self.stats)
         p = carriers.hole_density(u, w, P, self.stats)
-        rho = poisson.space_charge(n, p, P, self.incomplete)
+        rho = poisson.space_charge(n, p, P, self.incomplete, ions.equilibrium_ion_charge(u, P))
         R = recombination.net_recombination(self.case.physics.recombination, n, p, v, w, P)
         Jn, Jp = self.currents()
         F = poisson.poisson_residual(u, t[0], rho, P, self.dx, self.dxv)
         F += -Jn * t[1].dx(0) * self.dx - R * t[1] * self.dxv
         F += -Jp * t[2].dx(0) * self.dx + R * t[2] * self.dxv
         for cs in self.contacts.values():
-            if cs.kind == "schottky":
+            if cs.kind != "ohmic":
                 F += contacts.thermionic_terms(n, p, cs.ln_n0, cs.ln_p0, cs.vn, cs.vp, t[1],
                                                t[2], self.ds(cs.tag))
         return F
@@ -256,6 +257,7 @@ class DeviceProblem:
             raise ConvergenceError(
                 f"coupled system at 0 V did not converge at T = {self.temperature:g} K "
                 f"({res2.reason_name})", reason=res2.reason)
+        self.equilibrium_state = self.snapshot()
         log.info("equilibrium at %g K: Poisson %d + coupled %d Newton iterations",
                  self.temperature, res.iterations, res2.iterations)
         return res2
@@ -268,6 +270,21 @@ class DeviceProblem:
         return self.dd_solver.solve()
 
     # -- read-out -------------------------------------------------------------------------
+    def field_expressions(self) -> dict[str, tuple]:
+        """Fields for ParaView: name -> (UFL expression, factor to output units)."""
+        u, v, w = self.fields()
+        P, s = self.P, self.scaling
+        dens = s.C0 * 1e-6
+        out = {
+            "psi_V": (u - s.chi_ref / (q * s.V_ref), s.V_ref),
+            "phi_n_V": (v, s.V_ref), "phi_p_V": (w, s.V_ref),
+            "n_cm3": (carriers.electron_density(u, v, P, self.stats), dens),
+            "p_cm3": (carriers.hole_density(u, w, P, self.stats), dens),
+        }
+        for name, conc in ions.equilibrium_concentrations(u, P).items():
+            out[f"c_{name}_cm3"] = (conc, dens)
+        return out
+
     def terminal_current(self, name: str) -> dict[str, float]:
         """Current density entering the device at contact ``name`` (A/m^2).
 

@@ -60,7 +60,29 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     p = np.exp(_ln_density(eta_p, lnNv, pb.stats)) * s.C0 * 1e-6
     psi = u * Vr - s.chi_ref / q
     Ec = -psi - chi
-    return {
+    out = {
         "x_nm": x * 1e9, "layer": lay, "psi_V": psi, "Ec_eV": Ec, "Ev_eV": Ec - Eg,
         "Efn_eV": -v * Vr, "Efp_eV": -w * Vr, "n_cm3": n, "p_cm3": p,
     }
+    out.update(ion_profiles(u, lay, c, pb.P.species, beta, s.C0))
+    return out
+
+
+def ion_profiles(u: np.ndarray, lay: np.ndarray, c: list[dict], species: list,
+                 beta: float, C0: float) -> dict[str, np.ndarray]:
+    """Equilibrium ion concentrations (cm^-3) per species and their sum ``c_ion_cm3``."""
+    total = np.zeros_like(u)
+    out = {}
+    if not species:
+        return {"c_ion_cm3": total}
+    u_ion = np.array([ci["u_ion"] for ci in c])[lay]
+    inv_cmax = np.array([ci["inv_cmax"] for ci in c])[lay]
+    act = {name: np.exp(np.clip(-z * beta * (u - u_ion), -700, 700)) for name, z in species}
+    c0 = {name: np.array([ci[f"c0_{name}"] for ci in c])[lay] for name, _ in species}
+    denom = 1.0 + sum(c0[k] * inv_cmax * (act[k] - 1.0) for k, _ in species)
+    for name, _ in species:
+        conc = c0[name] * act[name] / denom * C0 * 1e-6
+        out[f"c_{name}_cm3"] = conc
+        total = total + conc
+    out["c_ion_cm3"] = total
+    return out

@@ -11,6 +11,7 @@ from mpi4py import MPI
 
 from ..case import Case
 from ..errors import CaseError
+from ..results.fields import FieldWriter
 from ..results.outputs import write_outputs
 from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
@@ -55,8 +56,17 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
                  "length_nm": pb.scaling.L0 * 1e9}
     entries, bds = [], []
     summary: dict[str, Any] = {}
+    writer = None
+    if case.fields:
+        if comm.rank == 0:
+            out.mkdir(parents=True, exist_ok=True)
+        comm.Barrier()
+        writer = FieldWriter(out / "fields.xdmf", pb.dm.mesh, pb.field_expressions())
     for T in case.temperatures:
         entry, bd = STUDIES[kind](pb, case.study, T)
+        if writer:
+            pb.restore(pb.equilibrium_state)
+            writer.write(T)
         entries.append(entry)
         bds.append(bd)
         status = "ok" if all(e.get("status", "ok") == "ok" for e in entries) else "incomplete"
@@ -66,7 +76,11 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
             extra = {"status": status, "mesh": mesh_info,
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
+            extra["fields"] = "fields.xdmf (time = temperature in K; x in units of "\
+                f"{pb.scaling.L0 * 1e9:g} nm)" if writer else None
             summary = write_outputs(out, case_name=case.name, kind=kind,
                                     layer_names=pb.dm.layer_names, entries=entries, bds=bds,
                                     extra=extra, plots_on=case.plots)
+    if writer:
+        writer.close()
     return comm.bcast(summary, root=0)

@@ -1,0 +1,37 @@
+"""Every case in cases/ runs as a test; golden numbers (with tolerances) live in golden.json."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import CASES
+from solver.case import load_case
+from solver.studies.runner import run_case
+
+GOLDEN = json.loads((Path(__file__).with_name("golden.json")).read_text())
+ALL_CASES = sorted(p.name for p in CASES.glob("*.toml"))
+
+
+def lookup(summary, dotted):
+    node = summary
+    for part in dotted.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def test_every_case_has_golden_values():
+    assert sorted(GOLDEN) == ALL_CASES
+
+
+@pytest.mark.parametrize("name", ALL_CASES)
+def test_case_runs_and_matches_golden(name, comm, shared_tmp):
+    case = load_case(CASES / name, GOLDEN[name].get("sets", []))
+    summary = run_case(case, shared_tmp / name, comm, command=["pytest", name])
+    assert summary["status"] == "ok"
+    for key, (value, rtol) in GOLDEN[name]["expect"].items():
+        got = lookup(summary, key)
+        assert got == pytest.approx(value, rel=rtol, abs=1e-300), key
+    if comm.rank == 0:
+        for f in GOLDEN[name].get("files", []):
+            assert (shared_tmp / name / f).is_file(), f

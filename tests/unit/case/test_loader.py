@@ -1,0 +1,119 @@
+import pytest
+
+from helpers import CASES, diode_toml
+from solver.case import load_case
+from solver.errors import CaseError
+
+
+def test_loads_si_diode():
+    case = load_case(CASES / "si_pn_diode.toml")
+    assert [ly.name for ly in case.layers] == ["p", "n"]
+    assert case.layers[0].acceptors == pytest.approx(1e23)
+    assert case.layers[0].thickness == pytest.approx(1e-6)
+    assert case.study.kind == "iv"
+    assert len(case.study.voltages) == 37
+    assert case.study.voltages[0] == -1.0 and case.study.voltages[-1] == 0.8
+    assert case.contacts["left"].at == "left"
+
+
+def expect_error(write_case, text, *fragments, sets=()):
+    path = write_case(text)
+    with pytest.raises(CaseError) as exc:
+        load_case(path, sets)
+    msg = str(exc.value)
+    assert "\n" not in msg
+    for f in fragments:
+        assert f in msg, msg
+    return msg
+
+
+def test_unknown_key_names_file_key_and_closest(write_case):
+    text = diode_toml().replace("thickness_nm = 1000.0", "thickness_mn = 1000.0", 1)
+    msg = expect_error(write_case, text, "layers[0].thickness_mn", "did you mean 'thickness_nm'")
+    assert ".toml" in msg
+
+
+def test_key_without_unit(write_case):
+    text = diode_toml().replace("thickness_nm = 1000.0", "thickness = 1000.0", 1)
+    expect_error(write_case, text, "layers[0].thickness", "thickness_nm")
+
+
+def test_missing_required_key(write_case):
+    text = diode_toml().replace('material = "Si"\n', "", 1)
+    expect_error(write_case, text, "layers[0].material", "required key missing")
+
+
+def test_wrong_type(write_case):
+    text = diode_toml().replace("thickness_nm = 1000.0", 'thickness_nm = "ten"', 1)
+    expect_error(write_case, text, "layers[0].thickness_nm", "expected a number")
+
+
+@pytest.mark.parametrize("value", ["0.0", "-5.0"])
+def test_non_positive_thickness(write_case, value):
+    text = diode_toml().replace("thickness_nm = 1000.0", f"thickness_nm = {value}", 1)
+    expect_error(write_case, text, "layers[0].thickness_nm", "must be > 0")
+
+
+def test_unknown_material(write_case):
+    text = diode_toml().replace('material = "Si"', 'material = "Sii"', 1)
+    expect_error(write_case, text, "unknown material 'Sii'", "did you mean 'Si'")
+
+
+def test_metal_as_layer(write_case):
+    text = diode_toml().replace('material = "Si"', 'material = "Au"', 1)
+    expect_error(write_case, text, "is a metal", "contacts")
+
+
+def test_contacts_must_fit_the_stack(write_case):
+    text = diode_toml().replace("[contacts.right]", "[contacts.top]")
+    expect_error(write_case, text, "contacts.top", "left")
+    text = diode_toml().replace("[contacts.right]\nkind", "[contacts.right]\nat = \"left\"\nkind")
+    expect_error(write_case, text, "exactly one contact at each end")
+
+
+def test_schottky_needs_a_metal(write_case):
+    text = diode_toml().replace('[contacts.left]\nkind = "ohmic"',
+                                '[contacts.left]\nkind = "schottky"')
+    expect_error(write_case, text, "contacts.left", "needs a metal")
+
+
+def test_study_contact_must_exist(write_case):
+    text = diode_toml(study='kind = "iv"\ncontact = "lefft"\nvoltages_V = [0.1]')
+    expect_error(write_case, text, "study.contact", "did you mean 'left'")
+
+
+def test_iv_needs_voltages(write_case):
+    expect_error(write_case, diode_toml(study='kind = "iv"'), "study.voltages_V")
+
+
+def test_choice_suggestion(write_case):
+    expect_error(write_case, diode_toml(study='kind = "equilibrum"'), "study.kind",
+                 "did you mean 'equilibrium'")
+
+
+def test_invalid_toml(write_case):
+    expect_error(write_case, "name = \n", "not valid TOML")
+
+
+def test_set_overrides(write_case):
+    path = write_case(diode_toml())
+    case = load_case(path, ["layers.1.donors_cm3=1e18", "temperature_K=[250, 300]",
+                            'study.kind="equilibrium"'])
+    assert case.layers[1].donors == pytest.approx(1e24)
+    assert case.temperatures == (250.0, 300.0)
+    with pytest.raises(CaseError, match="no item 5"):
+        load_case(path, ["layers.5.donors_cm3=1"])
+
+
+def test_material_override_error_names_file_and_key(write_case):
+    text = diode_toml(extra="[materials.Si]\nEg_eV = -1.0\n")
+    expect_error(write_case, text, "Eg = -1 eV must be > 0", "Si")
+
+
+def test_range_expansion(write_case):
+    case = load_case(write_case(diode_toml(
+        study='kind = "iv"\nvoltages_V = { start = 0.5, stop = -0.5, step = 0.25 }')))
+    assert case.study.voltages == (0.5, 0.25, 0.0, -0.25, -0.5)
+    expect_error(write_case, diode_toml(
+        study='kind = "iv"\nvoltages_V = { start = 0.0, stop = 1.0, step = 0.0 }'),
+        "step must be > 0")

@@ -1,0 +1,64 @@
+"""The console command as users run it (subprocesses, so serial)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from helpers import CASES, diode_toml
+
+pytestmark = pytest.mark.serial
+
+
+def interphase(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "solver", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=600)
+
+
+def test_version():
+    r = interphase("--version")
+    assert r.returncode == 0 and "interphase" in r.stdout
+
+
+def test_check_ok():
+    r = interphase("check", CASES / "seed_stack.toml")
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
+
+
+def test_check_bad_case_is_one_line_exit_2(write_case):
+    path = write_case(diode_toml().replace("thickness_nm = 1000.0", "thickness_nm = -1.0", 1))
+    r = interphase("check", path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "layers[0].thickness_nm" in r.stderr
+
+
+def test_missing_file_exit_2(tmp_path):
+    r = interphase("check", tmp_path / "nope.toml")
+    assert r.returncode == 2 and "cannot read" in r.stderr
+
+
+def test_materials_lists_sources():
+    r = interphase("materials", "Si")
+    assert r.returncode == 0
+    assert "Eg_eV" in r.stdout and "Ioffe" in r.stdout
+
+
+def test_keys_reference():
+    r = interphase("keys")
+    assert "thickness_nm" in r.stdout and "[[layers]]" in r.stdout
+
+
+def test_run_with_set_and_petsc(tmp_path):
+    out = tmp_path / "out"
+    r = interphase("run", CASES / "si_pn_diode.toml", "--out", out, "--set",
+                   "study.voltages_V=[0.0, 0.3]", "--petsc", "-snes_monitor")
+    assert r.returncode == 0, r.stderr
+    assert "SNES Function norm" in r.stdout
+    s = json.loads((out / "summary.json").read_text())
+    assert s["iv"]["voltage_V"] == [0.0, 0.3]
+    assert "--set" in s["provenance"]["command"]
+    assert s["provenance"]["case_sha256"]

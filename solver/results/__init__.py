@@ -1,0 +1,1 @@
+"""Results: atomic writers, provenance, plots, field files, progress reporting."""

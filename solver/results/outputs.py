@@ -1,0 +1,93 @@
+"""Write a study's tables, plots and summary.json (rank 0 only; every file atomic)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import plots
+from .atomic import write_csv, write_json
+
+BAND_COLUMNS = ("x_nm", "layer", "psi_V", "Ec_eV", "Ev_eV", "Efn_eV", "Efp_eV", "n_cm3",
+                "p_cm3", "c_ion_cm3")
+
+
+def band_diagram_table(bds: Sequence[Mapping[str, np.ndarray]], temps: Sequence[float],
+                       names: Sequence[str]) -> dict[str, list]:
+    """Long-format band-diagram columns for several temperatures (layer by name)."""
+    keys = list(BAND_COLUMNS) + [k for k in bds[0] if k not in BAND_COLUMNS]
+    cols: dict[str, list] = {k: [] for k in keys}
+    cols["temperature_K"] = []
+    for bd, T in zip(bds, temps, strict=True):
+        for k in keys:
+            vals = bd[k].tolist()
+            cols[k] += [names[int(i)] for i in vals] if k == "layer" else vals
+        cols["temperature_K"] += [T] * len(bd["x_nm"])
+    return cols
+
+
+def merge_entries(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Top-level summary keys: the entry itself for one temperature, else lists per key."""
+    if len(entries) == 1:
+        return dict(entries[0])
+    keys = [k for k in entries[0] if all(k in e for e in entries)]
+    return {k: [e[k] for e in entries] for k in keys}
+
+
+def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence[str],
+                  entries: Sequence[dict[str, Any]], bds: Sequence[Mapping[str, np.ndarray]],
+                  extra: Mapping[str, Any], plots_on: bool) -> dict[str, Any]:
+    """Write summary.json, band_diagram.csv, iv.csv and PNGs for the finished temperatures.
+
+    Args:
+        out: Output folder.
+        case_name: Case name.
+        kind: Study kind.
+        layer_names: Layer names.
+        entries: One summary entry per temperature.
+        bds: One band diagram per temperature.
+        extra: More top-level summary keys (mesh, provenance, status).
+        plots_on: Whether to draw PNGs.
+
+    Returns:
+        The summary written.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    temps = [e["temperature_K"] for e in entries]
+    write_csv(out / "band_diagram.csv", band_diagram_table(bds, temps, layer_names))
+    if any("iv" in e for e in entries):
+        iv_cols: dict[str, list] = {}
+        for e in entries:
+            n = len(e["iv"].get("voltage_V", []))
+            for k, v in e["iv"].items():
+                iv_cols.setdefault(k, []).extend(v)
+            iv_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
+        write_csv(out / "iv.csv", iv_cols)
+    summary = {"case": case_name, "study": kind, **merge_entries(entries),
+               "per_temperature": list(entries), **extra}
+    summary["temperature_K"] = temps[0] if len(temps) == 1 else temps
+    if plots_on:
+        _plots(out, case_name, layer_names, entries, bds)
+    write_json(out / "summary.json", summary)
+    return summary
+
+
+def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds) -> None:
+    for e, bd in zip(entries, bds, strict=True):
+        T = e["temperature_K"]
+        suffix = "" if len(entries) == 1 else f"_{T:g}K"
+        plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
+                           f"{case_name}: equilibrium at {T:g} K")
+        window = plots.zoom_window(bd, names)
+        if window:
+            plots.band_diagram(out / f"band_diagram_zoom{suffix}.png", bd, names,
+                               f"{case_name}: {T:g} K (thin layers)", xlim=window)
+    curves = {f"{e['temperature_K']:g} K": (np.asarray(e["iv"]["voltage_V"]),
+                                            np.asarray(e["iv"]["current_density_A_per_cm2"]))
+              for e in entries if e.get("iv", {}).get("voltage_V")}
+    if curves:
+        knees = {f"{e['temperature_K']:g} K": e.get("knee_voltage_V", np.nan) for e in entries}
+        plots.iv_curves(out / "iv.png", curves, f"{case_name}: I-V", knees)

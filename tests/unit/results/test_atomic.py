@@ -1,0 +1,40 @@
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+from solver.results.atomic import write_csv, write_json, write_text
+
+pytestmark = pytest.mark.serial
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path):
+    p = tmp_path / "a" / "summary.json"
+    write_json(p, {"x": np.float64(1.5), "nan": math.nan, "arr": np.arange(3)})
+    data = json.loads(p.read_text())
+    assert data == {"x": 1.5, "nan": None, "arr": [0, 1, 2]}
+    assert os.listdir(p.parent) == ["summary.json"]
+
+
+def test_failed_write_keeps_old_file(tmp_path, monkeypatch):
+    p = tmp_path / "f.txt"
+    write_text(p, "old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_text(p, "new")
+    assert p.read_text() == "old"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_csv(tmp_path):
+    p = tmp_path / "t.csv"
+    write_csv(p, {"voltage_V": [0.0, 0.1], "current_density_A_per_cm2": [1e-9, 2e-3]})
+    lines = p.read_text().splitlines()
+    assert lines[0] == "voltage_V,current_density_A_per_cm2"
+    assert lines[2] == "0.1,0.002"

@@ -155,9 +155,13 @@ class NewtonSolver:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
         self._last_update = math.inf
-        self.snes.solve(None, self.x)
+        try:
+            self.snes.solve(None, self.x)
+            reason = self.snes.getConvergedReason()
+        except PETSc.Error:
+            # e.g. "KLU Numeric factorization failed" on a singular Jacobian: report, don't crash
+            reason = -3
         self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
-        reason = self.snes.getConvergedReason()
         return NewtonResult(converged=reason > 0, iterations=self.snes.getIterationNumber(),
                             reason=reason, max_update=self._last_update)
 

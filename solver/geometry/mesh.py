@@ -50,14 +50,22 @@ class DeviceMesh:
         return self.cell_tags.find(index + 1)
 
 
-def build_stack_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
+def build_stack_mesh(case: Case, comm: MPI.Comm, nodes: np.ndarray | None = None) -> DeviceMesh:
     """Build the graded 1D mesh of ``case``'s stack, distributed over ``comm``.
 
     Args:
         case: The case.
         comm: Communicator.
+        nodes: Explicit node coordinates (m), sorted, including every layer boundary (for
+            comparisons on a given mesh); default: graded from the case.
     """
     x, bounds = stack_nodes(case)
+    if nodes is not None:
+        x = np.asarray(nodes, dtype=float)
+        missing = [b for b in bounds if np.min(np.abs(x - b)) > 1e-6 * bounds[-1]]
+        if missing or x[0] != 0.0 or np.any(np.diff(x) <= 0):
+            raise ValueError("explicit nodes must be increasing from 0 and hit every layer "
+                             f"boundary (missing {missing})")
     length = float(bounds[-1])
     msh = compat.create_interval_mesh(comm, x / length)
     sb = bounds / length

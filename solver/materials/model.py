@@ -83,7 +83,7 @@ class BandState:
         mu_p: Hole mobility (m^2/Vs).
         tau_n: Electron SRH lifetime (s).
         tau_p: Hole SRH lifetime (s).
-        trap_level: SRH trap level relative to the intrinsic level (J).
+        trap_level: SRH trap level relative to the intrinsic level E_i (J).
         B_rad: Radiative coefficient (m^3/s).
         C_n: Electron Auger coefficient (m^6/s).
         C_p: Hole Auger coefficient (m^6/s).
@@ -145,7 +145,8 @@ class Semiconductor:
         mu_p_activation: Hole mobility activation energy (J).
         tau_n: Electron SRH lifetime (s).
         tau_p: Hole SRH lifetime (s).
-        trap_level: SRH trap level relative to midgap (J).
+        trap_level: SRH trap level relative to the intrinsic level E_i (J), so that
+            n1 = n_i exp(E_t / kT), p1 = n_i exp(-E_t / kT).
         B_rad: Radiative recombination coefficient (m^3/s).
         C_n: Electron Auger coefficient (m^6/s).
         C_p: Hole Auger coefficient (m^6/s).

@@ -69,12 +69,14 @@ class DeviceProblem:
         case: The validated case.
         comm: Communicator the device is distributed over.
         petsc_options: Extra PETSc options (override the case's and the defaults).
+        nodes: Explicit mesh node coordinates (m); default: graded from the case.
     """
 
     def __init__(self, case: Case, comm: MPI.Comm = MPI.COMM_WORLD,
-                 petsc_options: dict[str, str] | None = None) -> None:
+                 petsc_options: dict[str, str] | None = None,
+                 nodes: np.ndarray | None = None) -> None:
         self.case, self.comm = case, comm
-        self.dm: DeviceMesh = build_stack_mesh(case, comm)
+        self.dm: DeviceMesh = build_stack_mesh(case, comm, nodes)
         self.scaling = make_scaling(case)
         self.P: CellParameters = create_parameters(case, self.dm, self.scaling)
         msh = self.dm.mesh

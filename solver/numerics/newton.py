@@ -3,7 +3,8 @@
 Defaults: Newton with a full step, a direct LU solve (KLU in serial, MUMPS in parallel; PETSc's
 own LU does not pivot and fails on drift-diffusion Jacobians), component-wise logarithmic
 damping of large updates (``d -> sign(d) (1 + ln |d|)`` beyond one thermal voltage), and
-convergence on the largest update. Any PETSc option can be added or overridden.
+convergence on the largest update followed by one polishing step. Any PETSc option can be added
+or overridden.
 """
 
 from __future__ import annotations
@@ -77,13 +78,17 @@ class NewtonSolver:
         damping_threshold: Updates larger than this are compressed logarithmically.
         linear_solver: Direct solver name or 'auto'.
         petsc_options: Extra options (without the prefix); override the defaults.
+        before_step: Optional callback run before each update is applied; it may change the
+            representation of ``u`` (not its value), e.g. to renormalise compensated unknowns.
     """
 
     def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
                  max_iterations: int = 60, update_tolerance: float = 1e-9,
                  damping_threshold: float = 1.0, linear_solver: str = "auto",
-                 petsc_options: dict[str, Any] | None = None) -> None:
+                 petsc_options: dict[str, Any] | None = None,
+                 before_step: Any = None) -> None:
         self.u, self.bcs, self.comm = u, bcs, comm
+        self.before_step = before_step
         self.L = fem.form(F)
         self.a = fem.form(ufl.derivative(F, u))
         self.x = compat.petsc_vec(u)
@@ -91,6 +96,7 @@ class NewtonSolver:
         self.A = compat.create_matrix(self.a)
         self.tol, self.max_it, self.d0 = update_tolerance, max_iterations, damping_threshold
         self._last_update = math.inf
+        self._polished = False
         self.prefix = f"interphase{next(_ids)}_"
         opts = PETSc.Options()
         defaults = {
@@ -133,6 +139,8 @@ class NewtonSolver:
             arr[big] = np.sign(arr[big]) * self.d0 * (1.0 + np.log(a / self.d0))
         self._last_update = self.comm.allreduce(
             float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
+        if self.before_step is not None:
+            self.before_step()
         return y, bool(self.comm.allreduce(bool(np.any(big)), op=MPI.LOR))
 
     def _converged(self, snes: PETSc.SNES, it: int, norms: tuple) -> int:
@@ -140,7 +148,11 @@ class NewtonSolver:
         if not math.isfinite(fnorm):
             return -4
         if it > 0 and self._last_update < self.tol:
-            return 4
+            # one more (quadratically convergent) step polishes the last digits, which carry
+            # the tiny quasi-Fermi differences of majority carriers (compensated unknowns)
+            if self._polished or self._last_update < 1e-30:
+                return 4
+            self._polished = True
         if it >= self.max_it:
             return -5
         return 0
@@ -155,6 +167,7 @@ class NewtonSolver:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
         self._last_update = math.inf
+        self._polished = False
         try:
             self.snes.solve(None, self.x)
             reason = self.snes.getConvergedReason()

@@ -33,7 +33,7 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
                       else pb.W.dofmap.list).reshape(-1, 2)[:ncells]
     coords = pb.W.tabulate_dof_coordinates()[:, 0]
     layer = pb.dm.cell_tags.values[np.argsort(pb.dm.cell_tags.indices)][:ncells] - 1
-    arr = pb.sol.x.array
+    arr = pb.solution_array()
     local = np.column_stack([
         coords[dofs].ravel(), np.repeat(layer, 2),
         arr[3 * dofs.ravel()], arr[3 * dofs.ravel() + 1], arr[3 * dofs.ravel() + 2]])
@@ -86,3 +86,35 @@ def ion_profiles(u: np.ndarray, lay: np.ndarray, c: list[dict], species: list,
         total = total + conc
     out["c_ion_cm3"] = total
     return out
+
+
+def current_profile(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
+    """Electron and hole current density on every element (rank 0; None elsewhere).
+
+    Returns:
+        Columns ``x_nm`` (element midpoints), ``Jn_A_per_cm2``, ``Jp_A_per_cm2``,
+        ``J_A_per_cm2`` sorted by x.
+    """
+    import ufl
+    from dolfinx import fem
+    from dolfinx.fem import petsc as fem_petsc
+
+    from ..numerics import compat
+
+    # cell averages by DG0 projection (an Expression of CellDiameter fails in FFCx 0.5)
+    V0 = compat.function_space(pb.dm.mesh, "DG", 0)
+    q0 = ufl.TestFunction(V0)
+    n_own = V0.dofmap.index_map.size_local
+    vol = fem_petsc.assemble_vector(fem.form(q0 * pb.dx)).getArray()[:n_own]
+    vals = [fem_petsc.assemble_vector(fem.form(J * q0 * pb.dx)).getArray()[:n_own] / vol
+            for J in pb.currents()]
+    x = V0.tabulate_dof_coordinates()[:n_own, 0]
+    local = np.column_stack([x, *vals])
+    gathered = pb.comm.gather(local, root=0)
+    if pb.comm.rank != 0:
+        return None
+    rows = np.concatenate(gathered)
+    rows = rows[np.argsort(rows[:, 0])]
+    scale = pb.scaling.J0 * 1e-4
+    return {"x_nm": rows[:, 0] * pb.scaling.L0 * 1e9, "Jn_A_per_cm2": rows[:, 1] * scale,
+            "Jp_A_per_cm2": rows[:, 2] * scale, "J_A_per_cm2": (rows[:, 1] + rows[:, 2]) * scale}

@@ -127,9 +127,11 @@ class DeviceProblem:
         return ContactState(name, c.kind, self.dm.contact_tags[name], layer, *const)
 
     def _bcs(self, space: fem.FunctionSpace, scalar: bool) -> list:
-        """Dirichlet conditions: the potential at every contact; quasi-Fermi potentials at ohmic
-        ones. The coupled system's are homogeneous (its unknown is a correction to ``base``,
-        which holds the contact values); their dofs are kept in ``self._contact_dofs``."""
+        """Dirichlet conditions: potential at every contact, quasi-Fermi potentials at ohmic ones.
+
+        The coupled system's are homogeneous (its unknown is a correction to ``base``, which
+        holds the contact values); their dofs are kept in ``self._contact_dofs``.
+        """
         fdim = self.dm.mesh.topology.dim - 1
         bcs = []
         zero = compat.constant(self.dm.mesh, 0.0)

@@ -23,9 +23,10 @@ def junction_summary(bd: Mapping[str, np.ndarray], names: Sequence[str]) -> dict
 
     Definitions (potentials in V, vacuum level ``-q psi``):
 
-    - ``built_in_potential_V``: ``psi(right end) - psi(left end)``: the total equilibrium
+    - ``built_in_potential_V``: ``|psi(right end) - psi(left end)|``: the total equilibrium
       potential step between the contacts (for a p-n homojunction with quasi-neutral ends this
-      is ``V_T ln(N_A N_D / n_i^2)``);
+      is ``V_T ln(N_A N_D / n_i^2)``), whichever side the p layer is on;
+    - ``built_in_potential_signed_V``: ``psi(right end) - psi(left end)``;
     - ``band_bending_V[layer]``: ``psi(layer end) - psi(layer start)``;
     - ``junctions[i].potential_step_V``: ``psi(middle of right layer) - psi(middle of left
       layer)`` for each interface.
@@ -40,7 +41,8 @@ def junction_summary(bd: Mapping[str, np.ndarray], names: Sequence[str]) -> dict
     junctions = [{"left": names[i], "right": names[i + 1],
                   "potential_step_V": _psi_at(bd, i + 1, "mid") - _psi_at(bd, i, "mid")}
                  for i in range(n - 1)]
-    return {"built_in_potential_V": vbi, "band_bending_V": bending, "junctions": junctions}
+    return {"built_in_potential_V": abs(vbi), "built_in_potential_signed_V": vbi,
+            "band_bending_V": bending, "junctions": junctions}
 
 
 def depletion_edges(bd: Mapping[str, np.ndarray], tolerance_V: float = 0.05) -> tuple:

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from scipy.optimize import brentq
 
 import ufl
 
 from ..constants import k_B, q
-from .statistics import fd_half_np
+from .statistics import log_fd_half_np
 
 
 def _ln_density(eta: float, lnN: float, statistics: str) -> float:
     if statistics == "boltzmann":
         return eta + lnN
-    return lnN + float(np.log(fd_half_np(eta)))
+    return lnN + float(log_fd_half_np(eta))
 
 
 def neutral_potential(c: dict[str, float], beta: float, statistics: str = "boltzmann",

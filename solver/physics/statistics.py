@@ -29,6 +29,13 @@ def fd_half_np(eta: np.ndarray | float) -> np.ndarray:
     return 1.0 / (np.exp(-eta) + _AH * nu ** (-3.0 / 8.0))
 
 
+def log_fd_half_np(eta: np.ndarray | float) -> np.ndarray:
+    """``ln F_1/2(eta)``, overflow-free for any eta (NumPy twin of :func:`log_density`)."""
+    eta = np.asarray(eta, dtype=float)
+    nu = eta**4 + 50.0 + 33.6 * eta * (1.0 - 0.68 * np.exp(-0.17 * (eta + 1.0) ** 2))
+    return eta - np.log1p(_AH * nu ** (-3.0 / 8.0) * np.exp(np.minimum(eta, 700.0)))
+
+
 def log_density(eta: ufl.core.expr.Expr, lnN: ufl.core.expr.Expr,
                 statistics: str) -> ufl.core.expr.Expr:
     """``ln(n / C0)`` for reduced Fermi level ``eta`` and ``lnN = ln(Nc / C0)``.

@@ -6,14 +6,14 @@ import numpy as np
 
 from ..constants import q
 from ..physics.parameters import layer_values
-from ..physics.statistics import fd_half_np
+from ..physics.statistics import log_fd_half_np
 from .problem import DeviceProblem
 
 
 def _ln_density(eta: np.ndarray, lnN: float, statistics: str) -> np.ndarray:
     if statistics == "boltzmann":
         return eta + lnN
-    return lnN + np.log(fd_half_np(eta))
+    return lnN + log_fd_half_np(eta)
 
 
 def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:

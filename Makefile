@@ -7,12 +7,15 @@ PY := $(VENV)/bin/python
 MPIENV := OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 PRTE_MCA_rmaps_default_mapping_policy=:oversubscribe
 NP ?= 2
 
-.PHONY: setup demo test test-serial test-mpi lint
+.PHONY: setup demo test test-serial test-mpi lint docs
 setup:
 	@./.ci/setup.sh
 
 demo: setup
 	$(VENV)/bin/interphase run cases/seed_stack.toml --out results/seed_stack
+
+docs: setup
+	$(PY) .ci/update_readme.py
 
 lint: setup
 	$(PY) -m ruff check solver tests benchmarks meshes

@@ -141,7 +141,8 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
         temperatures=top["temperature_K"], layers=layers, contacts=contacts, materials=lib,
         study=study,
         physics=Physics(statistics=phys["statistics"], recombination=phys["recombination"],
-                        incomplete_ionisation=phys["incomplete_ionisation"]),
+                        incomplete_ionisation=phys["incomplete_ionisation"],
+                        heterointerface=phys["heterointerface"]),
         solver=SolverOptions(
             max_iterations=solv["max_iterations"], update_tolerance=solv["update_tolerance"],
             bias_step=solv["bias_step_V"], min_bias_step=solv["min_bias_step_V"],

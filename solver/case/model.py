@@ -80,6 +80,7 @@ class Physics:
     statistics: str = "boltzmann"
     recombination: tuple[str, ...] = ("srh",)
     incomplete_ionisation: bool = False
+    heterointerface: str = "continuous"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

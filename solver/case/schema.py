@@ -97,6 +97,9 @@ PHYSICS: dict[str, Key] = {
                          choices=RECOMBINATION),
     "incomplete_ionisation": Key("bool", "dopant ionisation from donor/acceptor levels",
                                  default=False),
+    "heterointerface": Key("str", "carrier transport across band offsets: continuous "
+                           "quasi-Fermi levels (drift-diffusion) or thermionic emission",
+                           default="continuous", choices=("continuous", "thermionic")),
 }
 
 SOLVER: dict[str, Key] = {

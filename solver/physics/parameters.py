@@ -19,6 +19,7 @@ from ..geometry.mesh import DeviceMesh
 from ..materials import BandState, Electrolyte
 from ..numerics import compat
 from .contacts import neutral_potential
+from .interfaces import thermionic_cell_values
 from .scaling import Scaling
 
 #: names of the cell-wise coefficients
@@ -164,6 +165,15 @@ def set_temperature(params: CellParameters, case: Case, dm: DeviceMesh, T: float
         params.states.append(state)
         dofs = compat.cell_dofs(params.f["eps_r"].function_space, dm.layer_cells(i))
         for name, value in layer_values(case, i, state, params.scaling).items():
+            params.f[name].x.array[dofs] = value
+    V0 = params.f["eps_r"].function_space
+    for k, i in enumerate(dm.interfaces):
+        values = thermionic_cell_values(
+            layer_values(case, i, params.states[i], params.scaling),
+            layer_values(case, i + 1, params.states[i + 1], params.scaling),
+            params.states[i], params.states[i + 1], dm.interface_widths[k], params.scaling)
+        dofs = compat.cell_dofs(V0, dm.interface_cells(k))
+        for name, value in values.items():
             params.f[name].x.array[dofs] = value
     for fn in params.f.values():
         fn.x.scatter_forward()

@@ -37,6 +37,7 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     local = np.column_stack([
         coords[dofs].ravel(), np.repeat(layer, 2),
         arr[3 * dofs.ravel()], arr[3 * dofs.ravel() + 1], arr[3 * dofs.ravel() + 2]])
+    local = local[local[:, 1] < len(pb.case.layers)]  # drop thermionic interface cells
     gathered = pb.comm.gather(local, root=0)
     if pb.comm.rank != 0:
         return None

@@ -46,6 +46,9 @@ class Contact:
         workfunction: Metal work function (J) or None (ohmic).
         v_n: Electron surface recombination velocity (m/s) or None for thermionic.
         v_p: Hole surface recombination velocity (m/s) or None for thermionic.
+        stern_capacitance: Compact-layer capacitance (F/m^2) or None for the material's.
+        exchange_current: Butler-Volmer i0 (A/m^2) for li_metal contacts.
+        transfer_coefficient: Anodic transfer coefficient.
     """
 
     name: str
@@ -54,6 +57,9 @@ class Contact:
     workfunction: float | None = None
     v_n: float | None = None
     v_p: float | None = None
+    stern_capacitance: float | None = None
+    exchange_current: float | None = None
+    transfer_coefficient: float = 0.5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,13 +218,21 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
         if kind == "li_metal" and not neighbour_is_electrolyte:
             raise CaseError("a li_metal contact must touch an electrolyte layer", file=file,
                             key=where + ".kind")
+        if kind == "li_metal" and t["exchange_current_density_A_per_cm2"] is None:
+            raise CaseError("a li_metal contact needs exchange_current_density_A_per_cm2",
+                            file=file, key=where, hint="e.g. 3.9e-4 (65 ohm cm2 per interface)")
+        if not 0.0 < t["transfer_coefficient"] < 1.0:
+            raise CaseError("must lie in (0, 1)", file=file, key=where + ".transfer_coefficient")
         if kind in ("ohmic", "schottky") and neighbour_is_electrolyte:
             raise CaseError(f"a {kind} contact cannot touch electrolyte layer "
                             f"'{ends[at].name}'", file=file, key=where + ".kind",
                             hint="use kind = \"blocking\" (e.g. Au) or \"li_metal\"")
         contacts[name] = Contact(
             name=name, at=at, kind=kind, workfunction=None if wf is None else wf * q,
-            v_n=_opt(t["v_n_cm_per_s"], 1e-2), v_p=_opt(t["v_p_cm_per_s"], 1e-2))
+            v_n=_opt(t["v_n_cm_per_s"], 1e-2), v_p=_opt(t["v_p_cm_per_s"], 1e-2),
+            stern_capacitance=_opt(t["stern_capacitance_uF_per_cm2"], 1e-2),
+            exchange_current=_opt(t["exchange_current_density_A_per_cm2"], 1e4),
+            transfer_coefficient=t["transfer_coefficient"])
     sides = sorted(c.at for c in contacts.values())
     if sides != ["left", "right"]:
         raise CaseError(f"a 1D stack needs exactly one contact at each end, got {sides or 'none'}",

@@ -81,6 +81,13 @@ CONTACT: dict[str, Key] = {
                         "thermionic A* T^2 / (q Nc)", check="positive"),
     "v_p_cm_per_s": Key("number", "hole surface recombination velocity (cm/s); default "
                         "thermionic A* T^2 / (q Nv)", check="positive"),
+    "stern_capacitance_uF_per_cm2": Key("number", "compact-layer capacitance at an electrolyte "
+                                        "contact (uF/cm2); default the electrolyte's, 0 = none",
+                                        check="nonneg"),
+    "exchange_current_density_A_per_cm2": Key("number", "li_metal: Butler-Volmer exchange "
+                                              "current density i0 (A/cm2)", check="positive"),
+    "transfer_coefficient": Key("number", "li_metal: anodic transfer coefficient alpha_a "
+                                "(alpha_c = 1 - alpha_a)", default=0.5, check="positive"),
 }
 
 STUDY: dict[str, Key] = {

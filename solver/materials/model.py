@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from ..constants import T_REF, k_B, q
 from ..errors import MaterialError
@@ -291,13 +291,17 @@ class IonSpecies:
 class Electrolyte(Semiconductor):
     """A solid electrolyte: mobile ions on a fixed framework, plus effective electronic carriers.
 
-    The electronic parameters are those of :class:`Semiconductor` (a wide-gap material whose
-    electronic conductivity is set by defects); ``sigma_e`` and ``sigma_e_activation`` are the
-    measured electronic conductivity at 300 K and its activation energy, from which the
-    electrolyte physics derives effective carrier densities.
+    Electronic model (effective, documented in the README): electrons move in an effective
+    transport level (a defect / polaron band with affinity ``chi`` and density of states ``Nc``,
+    not the 6 eV-gap conduction band); a fully ionised electronic donor density
+    ``electronic_donors`` (reduced cations, oxygen vacancies) makes the bulk n-type with
+    n ~ electronic_donors; the electron mobility is activated (small-polaron hopping) and chosen
+    so that ``sigma_e(T) = q * electronic_donors * mu_n(T)`` reproduces the measured electronic
+    conductivity ``sigma_e`` (300 K) and its activation energy.
 
     Attributes:
         ions: Mobile ion species.
+        electronic_donors: Fully ionised electronic donor density (m^-3).
         sigma_e: Electronic conductivity at 300 K (S/m).
         sigma_e_activation: Its Arrhenius activation energy (J).
         site_density: Maximum ion site density for the finite-site (Bikerman) limit (m^-3).
@@ -305,6 +309,7 @@ class Electrolyte(Semiconductor):
     """
 
     ions: tuple[IonSpecies, ...] = ()
+    electronic_donors: float = 0.0
     sigma_e: float = 0.0
     sigma_e_activation: float = 0.0
     site_density: float = 0.0
@@ -314,13 +319,34 @@ class Electrolyte(Semiconductor):
         Semiconductor.__post_init__(self)
         if not self.ions:
             raise MaterialError(f"electrolyte '{self.name}' needs at least one mobile ion species")
-        for f in ("sigma_e", "sigma_e_activation", "site_density", "stern_capacitance"):
+        for f in ("sigma_e", "sigma_e_activation", "site_density", "stern_capacitance",
+                  "electronic_donors"):
             _check(self.name, f, getattr(self, f), ">=0")
+        if self.sigma_e > 0 and self.electronic_donors <= 0:
+            raise MaterialError(f"electrolyte '{self.name}': sigma_e needs electronic_donors > 0 "
+                                "(the electron density it is carried by)")
         total = sum(i.concentration for i in self.ions)
         if self.site_density and self.site_density <= total:
             raise MaterialError(
                 f"electrolyte '{self.name}': site_density must exceed the total ion concentration"
             )
+
+
+    def electronic_conductivity(self, T: float) -> float:
+        """Electronic conductivity at ``T`` (S/m), Arrhenius from its 300 K value.
+
+        Args:
+            T: Temperature (K).
+        """
+        return self.sigma_e * arrhenius(T, self.sigma_e_activation)
+
+    def at(self, T: float) -> BandState:
+        """Band parameters at ``T``; the electron mobility follows sigma_e(T) when given."""
+        state = Semiconductor.at(self, T)
+        if self.sigma_e > 0:
+            mu = self.electronic_conductivity(T) / (q * self.electronic_donors)
+            state = replace(state, mu_n=mu)
+        return state
 
 
 Material = Semiconductor | Electrolyte | Metal

@@ -52,6 +52,6 @@ def thermionic_cell_values(left: dict[str, float], right: dict[str, float], sl: 
     })
     out["ln_n1"] = out["ln_p1"] = 0.5 * (out["eta_n"] + out["eta_p"])
     for k in out:
-        if k.startswith("c0_"):
+        if k.startswith(("c0_", "D_")):
             out[k] = 0.0
     return out

@@ -1,34 +1,73 @@
-"""Mobile ions in solid electrolytes (scaled), as UFL expressions.
+"""Mobile ions in solid electrolytes (scaled units), as UFL expressions.
 
-Equilibrium (and DC steady state with ion-blocking electrodes, for a pellet much thicker than its
-double layers): every species has a constant electrochemical potential, pinned where the bulk is
-neutral, so with ``a_k = exp(-z_k beta (u - u_ion))``
+Each species k has an electrochemical potential ``xi_k`` (scaled like the potential, units of
+kT_ref/q) as unknown, the ion analogue of a quasi-Fermi potential. With
+``a_k = exp(z_k beta (xi_k - u))``
 
     c_k = c0_k a_k / (1 + sum_j (c0_j / c_max) (a_j - 1))        (Bikerman finite-site limit)
 
-which reduces to Boltzmann when no site density is given (``inv_cmax = 0``). The immobile garnet
-framework carries the background ``N_fixed = sum_k z_k c0_k`` that keeps the bulk neutral.
+which is Boltzmann when no site density is given (``inv_cmax = 0``); ``c_k = c0_k`` where
+``xi_k = u``. The flux is
+``N_k = -D_k c_k grad(ln c_k + z_k beta u) = -z_k beta D_k c_k grad(xi_k)`` (Nernst-Planck,
+with the lattice-gas entropy when site-limited), discretised with the same Scharfetter-Gummel
+quasi-Fermi form as the carriers. The immobile framework carries the background
+``N_fixed = sum_k z_k c0_k`` that keeps the bulk neutral.
+
+In equilibrium (and at DC steady state with ion-blocking electrodes, for a pellet much thicker
+than its double layers) ``xi_k`` is the constant bulk potential ``u_ion``.
 """
 
 from __future__ import annotations
 
 import ufl
 
+from .carriers import log_sinhc
 from .parameters import CellParameters
 
 
-def equilibrium_concentrations(u, P: CellParameters) -> dict[str, ufl.core.expr.Expr]:
-    """Scaled equilibrium concentration of each species (0 outside electrolytes)."""
-    act = {name: ufl.exp(-z * P.beta * (u - P.u_ion)) for name, z in P.species}
+def _activities(u, xis: dict, P: CellParameters) -> dict:
+    return {name: ufl.exp(z * P.beta * (xis[name] - u)) for name, z in P.species}
+
+
+def concentrations(u, xis: dict, P: CellParameters) -> dict[str, ufl.core.expr.Expr]:
+    """Scaled concentration of each species for electrochemical potentials ``xis``."""
+    act = _activities(u, xis, P)
     denom = 1.0
     for name, _ in P.species:
         denom = denom + P.f[f"c0_{name}"] * P.inv_cmax * (act[name] - 1.0)
     return {name: P.f[f"c0_{name}"] * act[name] / denom for name, _ in P.species}
 
 
-def equilibrium_ion_charge(u, P: CellParameters):
-    """Scaled ionic space charge ``sum_k z_k c_k - N_fixed`` at equilibrium."""
+def equilibrium_concentrations(u, P: CellParameters) -> dict[str, ufl.core.expr.Expr]:
+    """Concentrations with every ``xi_k`` at the bulk-neutral potential ``u_ion``."""
+    return concentrations(u, {name: P.u_ion for name, _ in P.species}, P)
+
+
+def ion_charge(conc: dict, P: CellParameters):
+    """Scaled ionic space charge ``sum_k z_k c_k - N_fixed`` (0 without species)."""
     if not P.species:
         return 0.0
-    conc = equilibrium_concentrations(u, P)
     return sum(z * conc[name] for name, z in P.species) - P.N_fixed
+
+
+def equilibrium_ion_charge(u, P: CellParameters):
+    """Scaled ionic space charge at equilibrium."""
+    return ion_charge(equilibrium_concentrations(u, P), P)
+
+
+def ion_current(u, xis: dict, name: str, z: int, P: CellParameters, h):
+    """Scaled electric current density ``z q N_k / J0`` of species ``name`` (1D, per element).
+
+    ``J_k = -z^2 mu_k c_mid grad(xi) G(z beta h xi') / G(drift jump)`` with ion mobility
+    ``mu_k = beta D_k`` (Einstein) and the drift jump ``z beta h u'`` minus the jump of the
+    site-exclusion factor (zero for Boltzmann ions).
+    """
+    conc = concentrations(u, xis, P)
+    c = conc[name]
+    xi = xis[name]
+    ln_c = ufl.ln(ufl.max_value(c, 1e-300))
+    dxi = z * P.beta * h * xi.dx(0)
+    # effective drift jump: jump of (ln c - z beta xi) = -z beta u-jump + jump of ln(1/denom)
+    du = h * (ln_c - z * P.beta * xi).dx(0)
+    mu = P.beta * P.f[f"D_{name}"]
+    return -z * z * mu * ufl.exp(ln_c + log_sinhc(dxi) - log_sinhc(du)) * xi.dx(0)

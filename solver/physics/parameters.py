@@ -89,7 +89,7 @@ def create_parameters(case: Case, dm: DeviceMesh, scaling: Scaling) -> CellParam
     """Allocate the coefficients of ``case`` on ``dm`` (values: :func:`set_temperature`)."""
     V0 = compat.function_space(dm.mesh, "DG", 0)
     species = ion_species(case)
-    names = list(CELL_FIELDS) + [f"c0_{name}" for name, _ in species]
+    names = list(CELL_FIELDS) + [f"{p}_{name}" for name, _ in species for p in ("c0", "D")]
     funcs = {name: fem.Function(V0, name=name) for name in names}
     return CellParameters(scaling=scaling, beta=compat.constant(dm.mesh, 1.0),
                           lam2=compat.constant(dm.mesh, scaling.lam2), f=funcs,
@@ -126,7 +126,7 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
         "g_D": state.g_D,
         "g_A": state.g_A,
         "semi": 0.0 if case.is_electrolyte(ly) else 1.0,
-        **ion_values(case, index, s),
+        **ion_values(case, index, s, state.T),
     }
     if values["semi"] == 0.0:
         # ions sit at their bulk density where the layer is electronically neutral
@@ -134,7 +134,7 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
     return values
 
 
-def ion_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
+def ion_values(case: Case, index: int, s: Scaling, T: float) -> dict[str, float]:
     """Ion coefficients of layer ``index``: scaled bulk concentrations, site limit, background."""
     mat = case.materials.get(case.layers[index].material)
     ions = getattr(mat, "ions", ())
@@ -144,6 +144,12 @@ def ion_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
     site = getattr(mat, "site_density", 0.0)
     out["inv_cmax"] = s.C0 / site if site else 0.0
     out["N_fixed"] = sum(ion.z * ion.concentration for ion in ions) / s.C0
+    for name, _ in ion_species(case):
+        out[f"D_{name}"] = 0.0
+    for ion in ions:
+        out[f"D_{ion.name}"] = ion.diffusivity(T) / (s.mu0 * s.V_ref)
+    if ions:
+        out["ND"] = mat.electronic_donors / s.C0
     out["u_ion"] = 0.0  # electrolytes: set by layer_values from electronic neutrality
     return out
 

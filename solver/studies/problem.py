@@ -1,23 +1,22 @@
 """The coupled device problem that every study shares.
 
-Unknowns on one P1 space with block size 3: scaled potential ``u`` and electron / hole
-quasi-Fermi potentials ``v``, ``w``. The problem owns the mesh, coefficients, contact boundary
-values and two Newton solvers: equilibrium Poisson (Boltzmann carriers, flat Fermi level) and the
-full drift-diffusion system. Studies drive it through temperature, bias, solve and read-out.
+Unknowns on one P1 space with block size ``3 + K``: scaled potential ``u``, electron / hole
+quasi-Fermi potentials ``v``, ``w``, and the electrochemical potential of each of the K mobile ion
+species (see :mod:`solver.studies.forms`). The problem owns the mesh, coefficients, contact
+states, the Newton solvers (equilibrium Poisson; coupled DC; coupled transient) and the state.
 
 Compensated unknowns: the solution is held as an unevaluated sum ``base + sol`` of two P1
-functions; Newton updates ``sol`` and every converged state is renormalised so that ``base`` is
-coarsely quantised and ``sol`` carries the fine remainder. Quasi-Fermi potential differences
-between neighbouring nodes then keep ~20 significant digits, so the tiny
-ohmic drop of majority carriers across fine cells (1e-12 kT/q next to a contact biased to
-40 kT/q) is resolved and element currents are conserved to ~1e-12 even in reverse bias, where a
-plain double-precision unknown leaves 1e-3 noise (the round-off trap of double-precision TCAD).
+functions; Newton updates ``sol`` and, before every update, the state is renormalised so that
+``base`` is coarsely quantised and ``sol`` carries the fine remainder. Quasi-Fermi potential
+differences between neighbouring nodes then keep ~20 significant digits, so the tiny ohmic drop
+of majority carriers across fine cells (1e-12 kT/q next to a contact biased to 40 kT/q) is
+resolved and element currents are conserved to ~1e-11 even in reverse bias, where a plain
+double-precision unknown leaves 1e-3 noise (the round-off trap of double-precision TCAD).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,7 +30,7 @@ from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
 from ..numerics.newton import NewtonResult, NewtonSolver
-from ..physics import carriers, contacts, ions, poisson, recombination
+from ..physics import contacts
 from ..physics.parameters import (
     CellParameters,
     create_parameters,
@@ -39,40 +38,16 @@ from ..physics.parameters import (
     make_scaling,
     set_temperature,
 )
+from .boundary import ContactState, create_contact_states, set_contact_bias, update_contact
+from .forms import DeviceForms, Fields, TimeCoefficients
 
 log = logging.getLogger(__name__)
 
 _QUANTUM_INV = 2.0**20  # base values are multiples of 2^-20 (scaled potential units)
 
 
-@dataclass
-class ContactState:
-    """Boundary values of one contact (scaled), as constants the forms read.
-
-    Attributes:
-        name: Contact name.
-        kind: Contact kind.
-        tag: Facet tag.
-        layer: Index of the layer it touches.
-        u_eq: Equilibrium potential (scaled).
-        bias: Applied bias (V).
-    """
-
-    name: str
-    kind: str
-    tag: int
-    layer: int
-    u: fem.Constant
-    ln_n0: fem.Constant
-    ln_p0: fem.Constant
-    vn: fem.Constant
-    vp: fem.Constant
-    u_eq: float = 0.0
-    bias: float = 0.0
-
-
 class DeviceProblem:
-    """Mesh, coefficients, forms and solvers of one device.
+    """Mesh, coefficients, forms, solvers and state of one device.
 
     Args:
         case: The validated case.
@@ -88,114 +63,104 @@ class DeviceProblem:
         self.dm: DeviceMesh = build_stack_mesh(case, comm, nodes)
         self.scaling = make_scaling(case)
         self.P: CellParameters = create_parameters(case, self.dm, self.scaling)
+        self.species = self.P.species
         msh = self.dm.mesh
-        self.W = compat.function_space(msh, shape=(3,))
+        self.nc = 3 + len(self.species)
+        self.W = compat.function_space(msh, shape=(self.nc,))
         self.V, self._u_dofs = self.W.sub(0).collapse()
         self.sol = fem.Function(self.W, name="solution")  # Newton unknown (a correction)
         self.base = fem.Function(self.W, name="base")  # fixed during a solve
+        self.old1 = fem.Function(self.W, name="old1")  # previous time levels (totals)
+        self.old2 = fem.Function(self.W, name="old2")
         self.psi0 = fem.Function(self.V, name="psi_equilibrium")
         self.stats = case.physics.statistics
         self.incomplete = case.physics.incomplete_ionisation
         tdim = msh.topology.dim
-        self.h = ufl.CellDiameter(msh)
         self.dx = ufl.Measure("dx", domain=msh, metadata=compat.midpoint_quadrature_metadata())
         self.dxv = ufl.Measure("dx", domain=msh,
                                metadata=compat.vertex_quadrature_metadata(tdim))
         self.ds = ufl.Measure("ds", domain=msh, subdomain_data=self.dm.facet_tags)
-        self.contacts = {c.name: self._contact_state(c.name) for c in case.contacts.values()}
+        self.contacts: dict[str, ContactState] = create_contact_states(case, self.dm, self.P)
+        self.time = TimeCoefficients(*(compat.constant(msh, v) for v in (0.0, 1.0, -1.0, 0.0)))
+        self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
+                                 ufl.CellDiameter(msh), self.stats, self.incomplete,
+                                 case.physics.recombination, self.time)
+        self.f = Fields.of(self.base + self.sol, self.species)
+        self._old = (Fields.of(self.old1, self.species), Fields.of(self.old2, self.species))
         opts = {**case.solver.petsc_options, **(petsc_options or {})}
-        kw = dict(max_iterations=case.solver.max_iterations,
-                  update_tolerance=case.solver.update_tolerance,
-                  linear_solver=case.solver.linear_solver, petsc_options=opts)
-        self.eq_solver = NewtonSolver(self._equilibrium_form(), self.psi0,
-                                      self._bcs(self.V, scalar=True), comm, **kw)
-        self.dd_solver = NewtonSolver(self._coupled_form(), self.sol,
-                                      self._bcs(self.W, scalar=False), comm,
-                                      before_step=self._renormalise, **kw)
-        self._free = np.ones(self.sol.x.array.shape, dtype=bool)
-        for dofs in self._contact_dofs.values():
-            self._free[dofs] = False
-        self._current_forms = {name: self._current_form(name) for name in self.contacts}
-        self.set_temperature(case.temperatures[0])
+        self._kw = dict(max_iterations=case.solver.max_iterations,
+                        update_tolerance=case.solver.update_tolerance,
+                        linear_solver=case.solver.linear_solver, petsc_options=opts)
+        # contact values first: a Stern layer (or not) decides the boundary conditions
+        set_temperature(self.P, case, self.dm, case.temperatures[0])
+        for cs in self.contacts.values():
+            update_contact(cs, case, self.P, self.stats, self.incomplete)
+        self.eq_solver = NewtonSolver(
+            self.forms.equilibrium(self.psi0, ufl.TestFunction(self.V)), self.psi0,
+            self._equilibrium_bcs(), comm, **self._kw)
+        self.bcs = self._coupled_bcs()
+        self.dd_solver = self._coupled_solver(transient=False)
+        self._tr_solver: NewtonSolver | None = None
+        self._current_forms = {n: self._current_form(n, False) for n in self.contacts}
+        self._tr_current_forms: dict = {}
+        self.equilibrium_state: tuple | None = None
 
     # -- construction ---------------------------------------------------------------------
-    def _contact_state(self, name: str) -> ContactState:
-        c = self.case.contacts[name]
-        msh = self.dm.mesh
-        const = [compat.constant(msh, 0.0) for _ in range(5)]
-        layer = 0 if c.at == "left" else len(self.case.layers) - 1
-        return ContactState(name, c.kind, self.dm.contact_tags[name], layer, *const)
-
-    def _bcs(self, space: fem.FunctionSpace, scalar: bool) -> list:
-        """Dirichlet conditions: potential at every contact, quasi-Fermi potentials at ohmic ones.
-
-        The coupled system's are homogeneous (its unknown is a correction to ``base``, which
-        holds the contact values); their dofs are kept in ``self._contact_dofs``.
-        """
+    def _equilibrium_bcs(self) -> list:
         fdim = self.dm.mesh.topology.dim - 1
         bcs = []
-        zero = compat.constant(self.dm.mesh, 0.0)
-        if not scalar:
-            self._contact_dofs = {}
         for cs in self.contacts.values():
-            facets = self.dm.facet_tags.find(cs.tag)
-            comps = [0] if scalar or cs.kind != "ohmic" else [0, 1, 2]
-            for i in comps:
-                sub = space if scalar else space.sub(i)
-                dofs = fem.locate_dofs_topological(sub, fdim, facets)
-                bcs.append(fem.dirichletbc(cs.u if scalar else zero, dofs, sub))
-                if not scalar:
-                    self._contact_dofs[(cs.name, i)] = np.asarray(dofs)
+            if cs.pinned:
+                dofs = fem.locate_dofs_topological(self.V, fdim, self.dm.facet_tags.find(cs.tag))
+                bcs.append(fem.dirichletbc(cs.u, dofs, self.V))
         return bcs
 
-    def _equilibrium_form(self) -> ufl.Form:
-        u, t, P = self.psi0, ufl.TestFunction(self.V), self.P
-        n = carriers.electron_density(u, 0.0, P, self.stats)
-        p = carriers.hole_density(u, 0.0, P, self.stats)
-        rho = poisson.space_charge(n, p, P, self.incomplete, ions.equilibrium_ion_charge(u, P))
-        return poisson.poisson_residual(u, t, rho, P, self.dx, self.dxv)
+    def _coupled_bcs(self) -> list:
+        """Homogeneous Dirichlet conditions of the correction ``sol``.
 
-    def fields(self) -> tuple:
-        """UFL components ``(u, v, w)`` of the solution (``base + sol``)."""
-        b, s = self.base, self.sol
-        return b[0] + s[0], b[1] + s[1], b[2] + s[2]
+        Pinned contacts fix ``u`` (and ``v``, ``w`` at ohmic ones); ion potentials are fixed on
+        nodes outside electrolytes. ``base`` holds the values; ``self._fixed`` lists the dofs.
+        """
+        msh = self.dm.mesh
+        fdim, tdim = msh.topology.dim - 1, msh.topology.dim
+        zero = compat.constant(msh, 0.0)
+        bcs, self._contact_dofs = [], {}
+        for cs in self.contacts.values():
+            facets = self.dm.facet_tags.find(cs.tag)
+            comps = ([0] if cs.pinned else []) + ([1, 2] if cs.kind == "ohmic" else [])
+            for i in comps:
+                dofs = fem.locate_dofs_topological(self.W.sub(i), fdim, facets)
+                bcs.append(fem.dirichletbc(zero, dofs, self.W.sub(i)))
+                self._contact_dofs[(cs.name, i)] = np.asarray(dofs)
+        electrolyte_cells = np.concatenate(
+            [self.dm.layer_cells(i) for i, ly in enumerate(self.case.layers)
+             if self.case.is_electrolyte(ly)] + [np.zeros(0, dtype=np.int32)])
+        self._ion_fixed = {}
+        for k in range(len(self.species)):
+            sub = self.W.sub(3 + k)
+            inside = fem.locate_dofs_topological(sub, tdim, electrolyte_cells.astype(np.int32))
+            fixed = np.setdiff1d(np.asarray(sub.collapse()[1]), inside).astype(np.int32)
+            bcs.append(fem.dirichletbc(zero, fixed, sub))
+            self._ion_fixed[k] = fixed
+        self._free = np.ones(self.sol.x.array.shape, dtype=bool)
+        for dofs in [*self._contact_dofs.values(), *self._ion_fixed.values()]:
+            self._free[dofs] = False
+        return bcs
+
+    def _coupled_solver(self, transient: bool) -> NewtonSolver:
+        F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)
+        return NewtonSolver(F, self.sol, self.bcs, self.comm, before_step=self._renormalise,
+                            **self._kw)
+
+    def _current_form(self, name: str, transient: bool) -> dict:
+        x = ufl.SpatialCoordinate(self.dm.mesh)[0]
+        weight = 1.0 - x if self.contacts[name].tag == 1 else x
+        return self.forms.contact_current(self.f, *self._old, weight, transient)
 
     def currents(self) -> tuple:
         """UFL scaled electron and hole current densities (1D)."""
-        u, v, w = self.fields()
-        return (carriers.electron_current(u, v, self.P, self.h, self.stats),
-                carriers.hole_current(u, w, self.P, self.h, self.stats))
-
-    def _coupled_form(self) -> ufl.Form:
-        u, v, w = self.fields()
-        t = ufl.TestFunction(self.W)
-        P = self.P
-        n = carriers.electron_density(u, v, P, self.stats)
-        p = carriers.hole_density(u, w, P, self.stats)
-        rho = poisson.space_charge(n, p, P, self.incomplete, ions.equilibrium_ion_charge(u, P))
-        R = recombination.net_recombination(self.case.physics.recombination, n, p, v, w, P)
-        Jn, Jp = self.currents()
-        F = poisson.poisson_residual(u, t[0], rho, P, self.dx, self.dxv)
-        F += -Jn * t[1].dx(0) * self.dx - R * t[1] * self.dxv
-        F += -Jp * t[2].dx(0) * self.dx + R * t[2] * self.dxv
-        for cs in self.contacts.values():
-            if cs.kind != "ohmic":
-                F += contacts.thermionic_terms(n, p, cs.ln_n0, cs.ln_p0, cs.vn, cs.vp, t[1],
-                                               t[2], self.ds(cs.tag))
-        return F
-
-    def _current_form(self, name: str) -> tuple:
-        """Forms of the electron and hole current entering the device at contact ``name``.
-
-        Domain-weighted flux: with W = 1 at the contact and 0 at the other one,
-        ``J_in = -integral (J_n + J_p) . grad W``; the recombination terms cancel between the two
-        carrier equations, so the result is exact for the discrete solution and free of the
-        round-off that ruins the residual at a biased contact in reverse bias.
-        """
-        x = ufl.SpatialCoordinate(self.dm.mesh)[0]
-        weight = 1.0 - x if self.contacts[name].tag == 1 else x
-        Jn, Jp = self.currents()
-        return (fem.form(-Jn * weight.dx(0) * self.dx), fem.form(-Jp * weight.dx(0) * self.dx))
+        J = self.forms.currents(self.f)
+        return J["electron"], J["hole"]
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -210,32 +175,15 @@ class DeviceProblem:
             T: Temperature (K).
         """
         set_temperature(self.P, self.case, self.dm, T)
-        beta = float(self.P.beta.value)
-        s = self.scaling
         for cs in self.contacts.values():
-            contact = self.case.contacts[cs.name]
-            state = self.P.states[cs.layer]
-            c = layer_values(self.case, cs.layer, state, s)
-            if cs.kind == "ohmic":
-                cs.u_eq = contacts.neutral_potential(c, beta, self.stats, self.incomplete)
-            else:
-                cs.u_eq = contacts.schottky_potential(contact.workfunction, s.chi_ref, s.V_ref)
-                ln_n0, ln_p0 = contacts.equilibrium_log_densities(
-                    contact.workfunction, state.chi, state.Eg, c["lnNc"], c["lnNv"], T)
-                cs.ln_n0.value, cs.ln_p0.value = ln_n0, ln_p0
-                vn = contact.v_n or contacts.thermionic_velocity(state.A_n, T, state.Nc)
-                vp = contact.v_p or contacts.thermionic_velocity(state.A_p, T, state.Nv)
-                cs.vn.value = vn * s.L0 / (s.mu0 * s.V_ref)
-                cs.vp.value = vp * s.L0 / (s.mu0 * s.V_ref)
+            update_contact(cs, self.case, self.P, self.stats, self.incomplete)
             self.set_bias(cs.name, cs.bias)
 
     def set_bias(self, name: str, V: float) -> None:
         """Apply ``V`` volts to contact ``name`` (takes effect at the next solve)."""
         cs = self.contacts[name]
-        cs.bias = V
-        Vr = self.scaling.V_ref
-        cs.u.value = cs.u_eq + V / Vr
-        targets = {0: cs.u_eq + V / Vr, 1: V / Vr, 2: V / Vr}
+        set_contact_bias(cs, V, self.scaling.V_ref)
+        targets = {0: float(cs.u.value), 1: float(cs.vm.value), 2: float(cs.vm.value)}
         for (cname, comp), dofs in self._contact_dofs.items():
             if cname == name:
                 self.base.x.array[dofs] = targets[comp]
@@ -264,7 +212,7 @@ class DeviceProblem:
         is exact (Sterbenz) where it matters, so the represented value does not change. Runs
         before every Newton update, so the last iterations work on small corrections.
         """
-        free = self._free  # Dirichlet dofs keep base = contact value, sol = 0
+        free = self._free  # Dirichlet dofs keep base = boundary value, sol = 0
         a, b = self.base.x.array, self.sol.x.array
         new = np.round((a[free] + b[free]) * _QUANTUM_INV) / _QUANTUM_INV
         b[free] = (a[free] - new) + b[free]
@@ -275,16 +223,11 @@ class DeviceProblem:
         return self.base.x.array + self.sol.x.array
 
     # -- solves ---------------------------------------------------------------------------
-    def neutral_guess(self) -> None:
-        """Set ``psi0`` to the local charge-neutral potential of each layer."""
-        beta = float(self.P.beta.value)
-        values = [contacts.neutral_potential(layer_values(self.case, i, st, self.scaling),
-                                             beta, self.stats, self.incomplete)
-                  for i, st in enumerate(self.P.states)]
+    def _layer_nodal(self, values: list[float]) -> np.ndarray:
+        """Nodal values (scalar P1 dofs) from one value per layer."""
         x = self.V.tabulate_dof_coordinates()[:, 0]
         idx = np.clip(np.searchsorted(self.dm.bounds, x, side="right") - 1, 0, len(values) - 1)
-        self.psi0.x.array[:] = np.asarray(values)[idx]
-        self.psi0.x.scatter_forward()
+        return np.asarray(values)[idx]
 
     def solve_equilibrium(self) -> NewtonResult:
         """Staged equilibrium: neutral guess -> Poisson -> coupled system at 0 V.
@@ -294,7 +237,11 @@ class DeviceProblem:
         """
         for name in self.contacts:
             self.set_bias(name, 0.0)
-        self.neutral_guess()
+        beta = float(self.P.beta.value)
+        lv = [layer_values(self.case, i, st, self.scaling) for i, st in enumerate(self.P.states)]
+        neutral = [contacts.neutral_potential(c, beta, self.stats, self.incomplete) for c in lv]
+        self.psi0.x.array[:] = self._layer_nodal(neutral)
+        self.psi0.x.scatter_forward()
         res = self.eq_solver.solve()
         if not res.converged:
             raise ConvergenceError(
@@ -304,7 +251,11 @@ class DeviceProblem:
                 "[solver] max_iterations", reason=res.reason)
         self.sol.x.array[:] = 0.0
         self.base.x.array[:] = 0.0
-        self.base.x.array[self._dof_map(0)] = self.psi0.x.array
+        self.base.x.array[self._u_dofs] = self.psi0.x.array
+        u_ion = self._layer_nodal([c["u_ion"] for c in lv])
+        for k in range(len(self.species)):
+            self.base.x.array[np.asarray(self.W.sub(3 + k).collapse()[1])] = u_ion
+            self.base.x.array[self._ion_fixed[k]] = 0.0
         for cs in self.contacts.values():
             self.set_bias(cs.name, 0.0)
         self.base.x.scatter_forward()
@@ -319,40 +270,66 @@ class DeviceProblem:
                  self.temperature, res.iterations, res2.iterations)
         return res2
 
-    def _dof_map(self, comp: int) -> np.ndarray:
-        return np.asarray(self._u_dofs) if comp == 0 else np.asarray(self.W.sub(comp).collapse()[1])
-
     def solve(self) -> NewtonResult:
-        """Newton solve of the coupled system at the current biases (no exception)."""
+        """Newton solve of the DC coupled system at the current biases (no exception)."""
         res = self.dd_solver.solve()
         if res.converged:
             self._renormalise()
         return res
 
-    # -- read-out -------------------------------------------------------------------------
-    def field_expressions(self) -> dict[str, tuple]:
-        """Fields for ParaView: name -> (UFL expression, factor to output units)."""
-        u, v, w = self.fields()
-        P, s = self.P, self.scaling
-        dens = s.C0 * 1e-6
-        out = {
-            "psi_V": (u - s.chi_ref / (q * s.V_ref), s.V_ref),
-            "phi_n_V": (v, s.V_ref), "phi_p_V": (w, s.V_ref),
-            "n_cm3": (carriers.electron_density(u, v, P, self.stats), dens),
-            "p_cm3": (carriers.hole_density(u, w, P, self.stats), dens),
-        }
-        for name, conc in ions.equilibrium_concentrations(u, P).items():
-            out[f"c_{name}_cm3"] = (conc, dens)
-        return out
+    # -- time stepping --------------------------------------------------------------------
+    def set_time_step(self, dt: float, order: int = 1, ratio: float = 1.0) -> None:
+        """BDF coefficients for a step of ``dt`` seconds (order 1, or 2 with step ``ratio``).
 
-    def terminal_current(self, name: str) -> dict[str, float]:
-        """Current density entering the device at contact ``name`` (A/m^2).
+        Args:
+            dt: Time step (s).
+            order: 1 (backward Euler) or 2 (variable-step BDF2).
+            ratio: ``dt / dt_previous`` (BDF2).
+        """
+        w = ratio
+        a = (1.0, -1.0, 0.0) if order == 1 else ((1 + 2 * w) / (1 + w), -(1 + w), w * w / (1 + w))
+        self.time.inv_dt.value = self.scaling.t0 / dt
+        self.time.a0.value, self.time.a1.value, self.time.a2.value = a
+
+    def push_history(self) -> None:
+        """Shift time levels: old2 <- old1 <- current state."""
+        self.old2.x.array[:] = self.old1.x.array
+        self.old1.x.array[:] = self.solution_array()
+        self.old1.x.scatter_forward()
+        self.old2.x.scatter_forward()
+
+    def solve_transient(self) -> NewtonResult:
+        """Newton solve of one implicit time step (coefficients from :meth:`set_time_step`)."""
+        if self._tr_solver is None:
+            self._tr_solver = self._coupled_solver(transient=True)
+        res = self._tr_solver.solve()
+        if res.converged:
+            self._renormalise()
+        return res
+
+    # -- read-out -------------------------------------------------------------------------
+    def terminal_current(self, name: str, transient: bool = False) -> dict[str, float]:
+        """Current density entering the device at contact ``name`` (A/m^2), by carrier.
 
         Returns:
-            ``{"total": ..., "electron": ..., "hole": ...}``.
+            ``{"total", "electron", "hole", <species>..., "displacement" (transient)}``.
         """
-        Jn_form, Jp_form = self._current_forms[name]
+        if transient and name not in self._tr_current_forms:
+            self._tr_current_forms[name] = self._current_form(name, True)
+        forms = self._tr_current_forms[name] if transient else self._current_forms[name]
         J0 = self.scaling.J0
-        jn = compat.assemble_scalar(Jn_form, self.comm) * J0
-        jp = compat.assemble_scalar(Jp_form, self.comm) * J0
-        return {"total": jn + jp, "electron": jn, "hole": jp}
+        out = {k: compat.assemble_scalar(f, self.comm) * J0 for k, f in forms.items()}
+        out["total"] = sum(out.values())
+        return out
+
+    def field_expressions(self) -> dict[str, tuple]:
+        """Fields for ParaView: name -> (UFL expression, factor to output units)."""
+        f, s = self.f, self.scaling
+        n, p, conc = self.forms.densities(f)
+        dens = s.C0 * 1e-6
+        out = {"psi_V": (f.u - s.chi_ref / (q * s.V_ref), s.V_ref),
+               "phi_n_V": (f.v, s.V_ref), "phi_p_V": (f.w, s.V_ref),
+               "n_cm3": (n, dens), "p_cm3": (p, dens)}
+        for name, c in conc.items():
+            out[f"c_{name}_cm3"] = (c, dens)
+        return out

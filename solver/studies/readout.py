@@ -27,16 +27,15 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
         Columns ``x_nm, layer, psi_V, Ec_eV, Ev_eV, Efn_eV, Efp_eV, n_cm3, p_cm3``.
     """
     msh = pb.dm.mesh
-    tdim = msh.topology.dim
+    tdim, nc = msh.topology.dim, pb.nc
     ncells = msh.topology.index_map(tdim).size_local
     dofs = np.asarray(pb.W.dofmap.list.array if hasattr(pb.W.dofmap.list, "array")
-                      else pb.W.dofmap.list).reshape(-1, 2)[:ncells]
+                      else pb.W.dofmap.list).reshape(-1, 2)[:ncells].ravel()
     coords = pb.W.tabulate_dof_coordinates()[:, 0]
     layer = pb.dm.cell_tags.values[np.argsort(pb.dm.cell_tags.indices)][:ncells] - 1
     arr = pb.solution_array()
-    local = np.column_stack([
-        coords[dofs].ravel(), np.repeat(layer, 2),
-        arr[3 * dofs.ravel()], arr[3 * dofs.ravel() + 1], arr[3 * dofs.ravel() + 2]])
+    local = np.column_stack([coords[dofs], np.repeat(layer, 2)]
+                            + [arr[nc * dofs + k] for k in range(nc)])
     local = local[local[:, 1] < len(pb.case.layers)]  # drop thermionic interface cells
     gathered = pb.comm.gather(local, root=0)
     if pb.comm.rank != 0:
@@ -48,6 +47,7 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     s = pb.scaling
     x, lay = rows[:, 0] * s.L0, rows[:, 1].astype(int)
     u, v, w = rows[:, 2], rows[:, 3], rows[:, 4]
+    xis = {name: rows[:, 5 + k] for k, (name, _) in enumerate(pb.species)}
     Vr = s.V_ref
     beta = float(pb.P.beta.value)
     chi = np.array([st.chi / q for st in pb.P.states])[lay]
@@ -65,20 +65,19 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
         "x_nm": x * 1e9, "layer": lay, "psi_V": psi, "Ec_eV": Ec, "Ev_eV": Ec - Eg,
         "Efn_eV": -v * Vr, "Efp_eV": -w * Vr, "n_cm3": n, "p_cm3": p,
     }
-    out.update(ion_profiles(u, lay, c, pb.P.species, beta, s.C0))
+    out.update(ion_profiles(u, xis, lay, c, pb.species, beta, s.C0))
     return out
 
 
-def ion_profiles(u: np.ndarray, lay: np.ndarray, c: list[dict], species: list,
+def ion_profiles(u: np.ndarray, xis: dict, lay: np.ndarray, c: list[dict], species: list,
                  beta: float, C0: float) -> dict[str, np.ndarray]:
-    """Equilibrium ion concentrations (cm^-3) per species and their sum ``c_ion_cm3``."""
+    """Ion concentrations (cm^-3) per species and their sum ``c_ion_cm3``."""
     total = np.zeros_like(u)
     out = {}
     if not species:
         return {"c_ion_cm3": total}
-    u_ion = np.array([ci["u_ion"] for ci in c])[lay]
     inv_cmax = np.array([ci["inv_cmax"] for ci in c])[lay]
-    act = {name: np.exp(np.clip(-z * beta * (u - u_ion), -700, 700)) for name, z in species}
+    act = {name: np.exp(np.clip(z * beta * (xis[name] - u), -700, 700)) for name, z in species}
     c0 = {name: np.array([ci[f"c0_{name}"] for ci in c])[lay] for name, _ in species}
     denom = 1.0 + sum(c0[k] * inv_cmax * (act[k] - 1.0) for k, _ in species)
     for name, _ in species:

@@ -1,0 +1,113 @@
+"""Contact state: boundary values of each electrode at the current temperature and bias."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dolfinx import fem
+
+from ..case import Case, Contact
+from ..constants import q
+from ..materials import Electrolyte
+from ..numerics import compat
+from ..physics import contacts
+from ..physics.parameters import CellParameters, layer_values
+
+
+@dataclass
+class ContactState:
+    """Boundary values of one contact (scaled), held as constants the forms read.
+
+    Attributes:
+        contact: The case's contact.
+        tag: Facet tag.
+        layer: Index of the layer it touches.
+        electrolyte: Whether that layer is an electrolyte.
+        u: Scaled metal (or ohmic-contact) potential, bias included.
+        vm: Scaled metal Fermi potential (bias / V_ref).
+        vn: Scaled electron recombination velocity.
+        vp: Scaled hole recombination velocity.
+        stern: Scaled Stern capacitance (0: potential pinned by a Dirichlet condition).
+        i0: Scaled Butler-Volmer exchange current density (li_metal).
+        u_eq: Equilibrium potential at zero bias (scaled).
+        bias: Applied bias (V).
+    """
+
+    contact: Contact
+    tag: int
+    layer: int
+    electrolyte: bool
+    u: fem.Constant
+    vm: fem.Constant
+    vn: fem.Constant
+    vp: fem.Constant
+    stern: fem.Constant
+    i0: fem.Constant
+    u_eq: float = 0.0
+    bias: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """Contact name."""
+        return self.contact.name
+
+    @property
+    def kind(self) -> str:
+        """Contact kind."""
+        return self.contact.kind
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the potential is a Dirichlet condition (no Stern layer)."""
+        return not float(self.stern.value) > 0.0
+
+
+def create_contact_states(case: Case, dm, P: CellParameters) -> dict[str, ContactState]:
+    """One :class:`ContactState` per contact of ``case``."""
+    out = {}
+    n = len(case.layers)
+    for c in case.contacts.values():
+        layer = 0 if c.at == "left" else n - 1
+        consts = [compat.constant(dm.mesh, 0.0) for _ in range(6)]
+        mat = case.materials.get(case.layers[layer].material)
+        cs = ContactState(c, dm.contact_tags[c.name], layer, isinstance(mat, Electrolyte),
+                          *consts)
+        out[c.name] = cs
+    return out
+
+
+def stern_capacitance(case: Case, cs: ContactState) -> float:
+    """Compact-layer capacitance of an electrolyte contact (F/m^2; 0 for none)."""
+    if not cs.electrolyte:
+        return 0.0
+    if cs.contact.stern_capacitance is not None:
+        return cs.contact.stern_capacitance
+    return case.materials.get(case.layers[cs.layer].material).stern_capacitance
+
+
+def update_contact(cs: ContactState, case: Case, P: CellParameters, stats: str,
+                   incomplete: bool) -> None:
+    """Recompute a contact's values at the parameters' current temperature (bias kept)."""
+    s, T = P.scaling, P.T
+    state = P.states[cs.layer]
+    c = layer_values(case, cs.layer, state, s)
+    beta = float(P.beta.value)
+    if cs.kind == "ohmic":
+        cs.u_eq = contacts.neutral_potential(c, beta, stats, incomplete)
+    else:
+        cs.u_eq = contacts.schottky_potential(cs.contact.workfunction, s.chi_ref, s.V_ref)
+    vn = cs.contact.v_n or contacts.thermionic_velocity(state.A_n, T, state.Nc)
+    vp = cs.contact.v_p or contacts.thermionic_velocity(state.A_p, T, state.Nv)
+    cs.vn.value = vn * s.L0 / (s.mu0 * s.V_ref)
+    cs.vp.value = vp * s.L0 / (s.mu0 * s.V_ref)
+    cs.stern.value = stern_capacitance(case, cs) * s.V_ref / (q * s.C0 * s.L0)
+    if cs.kind == "li_metal":
+        cs.i0.value = cs.contact.exchange_current / s.J0
+    set_contact_bias(cs, cs.bias, s.V_ref)
+
+
+def set_contact_bias(cs: ContactState, V: float, V_ref: float) -> None:
+    """Set a contact's bias (V) in its constants."""
+    cs.bias = V
+    cs.u.value = cs.u_eq + V / V_ref
+    cs.vm.value = V / V_ref

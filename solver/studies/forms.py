@@ -1,0 +1,165 @@
+"""The weak forms of a device, assembled from the physics modules.
+
+Unknown vector (block size ``3 + K``): scaled potential ``u``, electron and hole quasi-Fermi
+potentials ``v``, ``w`` and one ion electrochemical potential ``xi_k`` per mobile species.
+Time derivatives use BDF coefficients held in constants (``inv_dt = 0`` gives the steady state),
+so one compiled form serves DC, transient and (through its Jacobian) small-signal studies.
+
+Sign conventions (scaled): electron eq. ``int mu n grad v . grad t - R t - dn/dt t``; hole eq.
+``int mu p grad w . grad t + R t + dp/dt t``; ion eq. ``int dc/dt t + z mu c grad xi . grad t``;
+each is the divergence form of the corresponding continuity equation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dolfinx import fem
+
+from ..physics import carriers, electrodes, ions, poisson, recombination
+from ..physics.parameters import CellParameters
+from .boundary import ContactState
+
+
+@dataclass
+class TimeCoefficients:
+    """BDF coefficients: ``d/dt x ~ inv_dt (a0 x + a1 x_old1 + a2 x_old2)``."""
+
+    inv_dt: fem.Constant
+    a0: fem.Constant
+    a1: fem.Constant
+    a2: fem.Constant
+
+
+@dataclass
+class Fields:
+    """UFL expressions of one state (current or old)."""
+
+    u: object
+    v: object
+    w: object
+    xis: dict
+
+    @classmethod
+    def of(cls, x, species: list) -> Fields:
+        """Split a vector expression ``x`` (block size 3 + K) into named fields."""
+        return cls(x[0], x[1], x[2], {name: x[3 + k] for k, (name, _) in enumerate(species)})
+
+
+class DeviceForms:
+    """Form builder for one device.
+
+    Args:
+        P: Cell coefficients.
+        contacts: Contact states.
+        measures: ``(dx_flux, dx_lumped, ds)``.
+        h: Cell size (UFL).
+        statistics: Carrier statistics.
+        incomplete: Incomplete ionisation.
+        recombination_terms: Bulk recombination terms.
+        time: BDF coefficients.
+    """
+
+    def __init__(self, P: CellParameters, contacts: dict[str, ContactState], measures: tuple,
+                 h, statistics: str, incomplete: bool, recombination_terms: tuple[str, ...],
+                 time: TimeCoefficients) -> None:
+        self.P, self.contacts, self.h = P, contacts, h
+        self.dx, self.dxv, self.ds = measures
+        self.stats, self.incomplete, self.rec = statistics, incomplete, recombination_terms
+        self.time = time
+
+    # -- pieces ---------------------------------------------------------------------------
+    def densities(self, f: Fields) -> tuple:
+        """``(n, p, {species: c})`` of a state."""
+        n = carriers.electron_density(f.u, f.v, self.P, self.stats)
+        p = carriers.hole_density(f.u, f.w, self.P, self.stats)
+        return n, p, ions.concentrations(f.u, f.xis, self.P)
+
+    def charge(self, f: Fields):
+        """Scaled space charge of a state."""
+        n, p, conc = self.densities(f)
+        return poisson.space_charge(n, p, self.P, self.incomplete, ions.ion_charge(conc, self.P))
+
+    def currents(self, f: Fields) -> dict:
+        """Scaled current densities by carrier: 'electron', 'hole', and each species."""
+        P, h = self.P, self.h
+        out = {"electron": carriers.electron_current(f.u, f.v, P, h, self.stats),
+               "hole": carriers.hole_current(f.u, f.w, P, h, self.stats)}
+        for name, z in P.species:
+            out[name] = ions.ion_current(f.u, f.xis, name, z, P, h)
+        return out
+
+    def _ddt(self, now, old1, old2):
+        t = self.time
+        return t.inv_dt * (t.a0 * now + t.a1 * old1 + t.a2 * old2)
+
+    # -- residuals ------------------------------------------------------------------------
+    def equilibrium(self, psi0, test):
+        """Equilibrium Poisson with Boltzmann carriers and ions at flat Fermi levels."""
+        P = self.P
+        n = carriers.electron_density(psi0, 0.0, P, self.stats)
+        p = carriers.hole_density(psi0, 0.0, P, self.stats)
+        rho = poisson.space_charge(n, p, P, self.incomplete, ions.equilibrium_ion_charge(psi0, P))
+        F = poisson.poisson_residual(psi0, test, rho, P, self.dx, self.dxv)
+        for cs in self.contacts.values():
+            if not cs.pinned:
+                F += electrodes.stern_term(psi0, cs.u, cs.stern, test, self.ds(cs.tag))
+        return F
+
+    def coupled(self, f: Fields, old1: Fields, old2: Fields, t, transient: bool):
+        """The full residual tested with the vector test function ``t``.
+
+        Without ``transient`` the time terms are left out of the compiled form (cheaper DC).
+        """
+        P, dx, dxv = self.P, self.dx, self.dxv
+        n, p, conc = self.densities(f)
+        rho = poisson.space_charge(n, p, P, self.incomplete, ions.ion_charge(conc, P))
+        R = recombination.net_recombination(self.rec, n, p, f.v, f.w, P)
+        J = self.currents(f)
+        F = poisson.poisson_residual(f.u, t[0], rho, P, dx, dxv)
+        F += (-J["electron"] * t[1].dx(0)) * dx - R * t[1] * dxv
+        F += (-J["hole"] * t[2].dx(0)) * dx + R * t[2] * dxv
+        for k, (name, z) in enumerate(P.species):
+            F += (-J[name] / z) * t[3 + k].dx(0) * dx
+        if transient:
+            n1, p1, c1 = self.densities(old1)
+            n2, p2, c2 = self.densities(old2)
+            F += -self._ddt(n, n1, n2) * t[1] * dxv + self._ddt(p, p1, p2) * t[2] * dxv
+            for k, (name, _) in enumerate(P.species):
+                F += self._ddt(conc[name], c1[name], c2[name]) * t[3 + k] * dxv
+        for cs in self.contacts.values():
+            F += self._contact_terms(cs, f, n, p, t)
+        return F
+
+    def _contact_terms(self, cs: ContactState, f: Fields, n, p, t):
+        ds = self.ds(cs.tag)
+        terms = 0
+        if cs.kind != "ohmic":
+            n_m = carriers.electron_density(f.u, cs.vm, self.P, self.stats)
+            p_m = carriers.hole_density(f.u, cs.vm, self.P, self.stats)
+            terms += electrodes.thermionic_terms(n, n_m, p, p_m, cs.vn, cs.vp, t[1], t[2], ds)
+        if not cs.pinned:
+            terms += electrodes.stern_term(f.u, cs.u, cs.stern, t[0], ds)
+        if cs.kind == "li_metal":
+            a = cs.contact.transfer_coefficient
+            for k, (name, z) in enumerate(self.P.species):
+                i = electrodes.butler_volmer_current(f.xis[name], self.P.u_ion, cs.vm,
+                                                     self.P.beta, cs.i0, a, 1.0 - a)
+                terms += -(i / z) * t[3 + k] * ds
+        return terms
+
+    def contact_current(self, f: Fields, old1: Fields, old2: Fields, weight,
+                        transient: bool) -> dict:
+        """Forms of the current entering at the contact where ``weight`` = 1 (by carrier).
+
+        Domain-weighted flux ``-int (J) . grad W`` (exact for the discrete solution; the
+        recombination and accumulation terms cancel against Poisson's), plus the displacement
+        current ``d/dt int lam2 eps_r grad u . grad W``.
+        """
+        J = self.currents(f)
+        out = {k: fem.form(-Jk * weight.dx(0) * self.dx) for k, Jk in J.items()}
+        if transient:
+            du = self._ddt(f.u, old1.u, old2.u)
+            out["displacement"] = fem.form(
+                self.P.lam2 * self.P.eps_r * du.dx(0) * weight.dx(0) * self.dx)
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -177,5 +178,36 @@ def _study(t: dict[str, Any], contacts: dict, file: str) -> Study:
     if t["kind"] == "iv" and not voltages:
         raise CaseError("an iv study needs voltages_V", file=file, key="study.voltages_V",
                         hint="e.g. voltages_V = { start = -1.0, stop = 1.0, step = 0.05 }")
+    waveform: tuple = ()
+    if t["kind"] in ("transient", "leakage"):
+        waveform = _waveform(t, file)
     return Study(kind=t["kind"], contact=contact, voltages=tuple(voltages),
-                 rectification_biases=t["rectification_biases_V"])
+                 rectification_biases=t["rectification_biases_V"],
+                 knee_method=t["knee_method"], knee_current=t["knee_current_A_per_cm2"] * 1e4,
+                 waveform=waveform, t_end=t["t_end_s"] or 0.0, dt_initial=t["dt_initial_s"],
+                 dt_max=t["dt_max_s"] or (t["t_end_s"] or 0.0) / 20,
+                 time_tolerance=t["time_tolerance"])
+
+
+def _waveform(t: dict[str, Any], file: str) -> tuple[tuple[float, float], ...]:
+    if t["t_end_s"] is None:
+        raise CaseError(f"a {t['kind']} study needs t_end_s", file=file, key="study.t_end_s",
+                        hint="e.g. t_end_s = 86400.0 for a day")
+    if t["waveform_V"] is not None:
+        w = t["waveform_V"]
+        if set(w) != {"times_s", "values_V"}:
+            raise CaseError("needs exactly times_s and values_V", file=file,
+                            key="study.waveform_V")
+
+        def err(msg: str) -> CaseError:
+            return CaseError(msg, file=file, key="study.waveform_V")
+
+        times = S.check_value(w["times_s"], S.Key("numbers", ""), err)
+        values = S.check_value(w["values_V"], S.Key("numbers", ""), err)
+        if len(times) != len(values) or any(b <= a for a, b in itertools.pairwise(times)):
+            raise err("times_s must increase and match values_V in length")
+        return tuple(zip(times, values))
+    if t["step_V"] is None:
+        raise CaseError(f"a {t['kind']} study needs step_V (or waveform_V)", file=file,
+                        key="study.step_V", hint="e.g. step_V = 1.0")
+    return ((0.0, t["step_V"]),)

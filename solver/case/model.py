@@ -71,12 +71,37 @@ class Study:
         contact: Name of the biased contact.
         voltages: Applied biases (V), in the order given.
         rectification_biases: |V| values for the rectification ratio (V).
+        knee_method: Knee voltage method.
+        knee_current: Current density of the threshold knee method (A/m^2).
+        waveform: Bias waveform ``((t_s, V), ...)``, piecewise linear (transient).
+        t_end: End time (s).
+        dt_initial: First time step (s).
+        dt_max: Largest time step (s).
+        time_tolerance: Time-step error tolerance.
     """
 
     kind: str
     contact: str
     voltages: tuple[float, ...] = ()
     rectification_biases: tuple[float, ...] = (1.0,)
+    knee_method: str = "inflexion"
+    knee_current: float = 10.0
+    waveform: tuple[tuple[float, float], ...] = ()
+    t_end: float = 0.0
+    dt_initial: float = 1e-12
+    dt_max: float = 0.0
+    time_tolerance: float = 1e-2
+
+    def bias_at(self, t: float) -> float:
+        """Bias of the waveform at time ``t`` (s), piecewise linear, constant beyond its ends."""
+        times = [p[0] for p in self.waveform]
+        values = [p[1] for p in self.waveform]
+        if t <= times[0]:
+            return values[0]
+        for (t0, v0), (t1, v1) in zip(self.waveform, self.waveform[1:]):
+            if t <= t1:
+                return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+        return values[-1]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

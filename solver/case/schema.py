@@ -96,6 +96,18 @@ STUDY: dict[str, Key] = {
     "voltages_V": Key("range", "applied biases (V): a list or {start, stop, step}"),
     "rectification_biases_V": Key("numbers", "biases |V| for the rectification ratio (V)",
                                   default=1.0, check="positive"),
+    "knee_method": Key("str", "knee voltage method (see Outputs)", default="inflexion",
+                       choices=("inflexion", "tangent", "threshold")),
+    "knee_current_A_per_cm2": Key("number", "current density of the 'threshold' knee method "
+                                  "(A/cm2)", default=1e-3, check="positive"),
+    "step_V": Key("number", "transient / leakage: bias applied at t = 0 (V)"),
+    "waveform_V": Key("table", "transient: piecewise-linear bias, {times_s = [...], "
+                      "values_V = [...]} (instead of step_V)"),
+    "t_end_s": Key("number", "transient / leakage: end time (s)", check="positive"),
+    "dt_initial_s": Key("number", "first time step (s)", default=1e-12, check="positive"),
+    "dt_max_s": Key("number", "largest time step (s); default t_end / 20", check="positive"),
+    "time_tolerance": Key("number", "time-step error tolerance (kT/q on potentials, relative "
+                          "on the terminal current)", default=1e-2, check="positive"),
 }
 
 PHYSICS: dict[str, Key] = {

@@ -169,7 +169,11 @@ class MaterialLibrary:
         if "base" in table:
             kind, merged = self._flatten(str(table["base"]), (*seen, name))
             merged = {k: v for k, v in merged.items() if k not in ("description",)}
+            base_ions = merged.get("ions", {})
             merged.update({k: v for k, v in table.items() if k != "base"})
+            if "ions" in table:  # species-wise merge: {Li = {D_cm2_per_s = ...}} keeps z, c0
+                merged["ions"] = {ion: {**base_ions.get(ion, {}), **spec}
+                                  for ion, spec in {**base_ions, **table["ions"]}.items()}
             kind = str(table.get("kind", kind))
         else:
             kind, merged = str(table.get("kind", "")), dict(table)

@@ -97,7 +97,8 @@ def assemble_residual(b: PETSc.Vec, L: Any, a: Any, bcs: list, x: PETSc.Vec) -> 
     with b.localForm() as loc:
         loc.set(0.0)
     fem_petsc.assemble_vector(b, L)
-    fem_petsc.apply_lifting(b, [a], [bcs], [x], -1.0)
+    # no lifting: the Newton driver writes the boundary values into x before iterating, so
+    # x - g = 0 on Dirichlet dofs and the lifting term A (g - x) vanishes
     b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
     fem_petsc.set_bc(b, bcs, x, -1.0)
 

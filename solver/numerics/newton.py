@@ -22,7 +22,7 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from . import compat
+from . import compat, constraints
 
 _ids = itertools.count()
 
@@ -89,6 +89,7 @@ class NewtonSolver:
                  before_step: Any = None) -> None:
         self.u, self.bcs, self.comm = u, bcs, comm
         self.before_step = before_step
+        self.constraints: list = []  # RowConstraint (see solver.numerics.constraints)
         self.L = fem.form(F)
         self.a = fem.form(ufl.derivative(F, u))
         self.x = compat.petsc_vec(u)
@@ -126,10 +127,14 @@ class NewtonSolver:
     def _residual(self, snes: PETSc.SNES, x: PETSc.Vec, b: PETSc.Vec) -> None:
         self._sync(x)
         compat.assemble_residual(b, self.L, self.a, self.bcs, self.x)
+        for c in self.constraints:
+            constraints.apply_to_residual(c, b, self.comm)
 
     def _jacobian(self, snes: PETSc.SNES, x: PETSc.Vec, A: PETSc.Mat, P: PETSc.Mat) -> None:
         self._sync(x)
         compat.assemble_matrix(A, self.a, self.bcs)
+        for c in self.constraints:
+            constraints.apply_to_jacobian(c, A, self.u.function_space)
 
     def _damp(self, x: PETSc.Vec, y: PETSc.Vec) -> tuple[PETSc.Vec, bool]:
         arr = y.getArray()

@@ -29,6 +29,7 @@ from ..constants import q
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
+from ..numerics.constraints import make_constraint
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..physics import contacts
 from ..physics.parameters import (
@@ -100,6 +101,7 @@ class DeviceProblem:
             self._equilibrium_bcs(), comm, **self._kw)
         self.bcs = self._coupled_bcs()
         self.dd_solver = self._coupled_solver(transient=False)
+        self.dd_solver.constraints = self._ion_constraints()
         self._tr_solver: NewtonSolver | None = None
         self._current_forms = {n: self._current_form(n, False) for n in self.contacts}
         self._tr_current_forms: dict = {}
@@ -146,6 +148,32 @@ class DeviceProblem:
         for dofs in [*self._contact_dofs.values(), *self._ion_fixed.values()]:
             self._free[dofs] = False
         return bcs
+
+    def _ion_constraints(self) -> list:
+        """Conservation of each ion species in DC solves when every electrode blocks it.
+
+        With blocking electrodes the DC ion equations fix the electrochemical potential only up
+        to a constant; ``int c dx = N`` (N from the equilibrium at each temperature) closes the
+        system on the row of one bulk node (see :mod:`solver.numerics.constraints`).
+        """
+        if not self.species or any(cs.kind == "li_metal" for cs in self.contacts.values()):
+            return []
+        ranges = [(self.dm.bounds[i], self.dm.bounds[i + 1])
+                  for i, ly in enumerate(self.case.layers) if self.case.is_electrolyte(ly)]
+        centre = 0.5 * (ranges[0][0] + ranges[0][1])
+        x = self.W.tabulate_dof_coordinates()[:, 0]
+        n_owned = self.W.dofmap.index_map.size_local * self.nc
+        conc = self.forms.densities(self.f)[2]
+        out = []
+        for k, (name, _) in enumerate(self.species):
+            dofs = np.asarray(self.W.sub(3 + k).collapse()[1])
+            dofs = dofs[(dofs < n_owned) & self._free[dofs]]
+            dist = np.abs(x[dofs // self.nc] - centre)
+            best = (float(dist.min()), self.comm.rank) if dofs.size else (np.inf, self.comm.rank)
+            winner = self.comm.allreduce(best, op=MPI.MIN)[1]
+            anchor = int(dofs[np.argmin(dist)]) if self.comm.rank == winner else None
+            out.append(make_constraint(conc[name] * self.dxv, self.sol, anchor, self.comm))
+        return out
 
     def _coupled_solver(self, transient: bool) -> NewtonSolver:
         F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)
@@ -260,6 +288,8 @@ class DeviceProblem:
             self.set_bias(cs.name, 0.0)
         self.base.x.scatter_forward()
         self.sol.x.scatter_forward()
+        for c in self.dd_solver.constraints:  # ion amounts of this equilibrium
+            c.target = compat.assemble_scalar(c.value, self.comm)
         res2 = self.solve()
         if not res2.converged:
             raise ConvergenceError(

@@ -137,7 +137,7 @@ SOLVER: dict[str, Key] = {
 
 MESH: dict[str, Key] = {
     "min_nm": Key("number", "smallest cell at interfaces and contacts (nm); default "
-                  "Debye length / 8", check="positive"),
+                  "Debye length / 30", check="positive"),
     "max_nm": Key("number", "largest cell (nm); default from Debye length and thickness",
                   check="positive"),
     "growth": Key("number", "geometric growth ratio (> 1)", default=1.15, check="positive"),

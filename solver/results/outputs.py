@@ -66,6 +66,14 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
                 iv_cols.setdefault(k, []).extend(v)
             iv_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
         write_csv(out / "iv.csv", iv_cols)
+    if any("transient" in e for e in entries):
+        tr_cols: dict[str, list] = {}
+        for e in entries:
+            n = len(e["transient"].get("time_s", []))
+            for k, v in e["transient"].items():
+                tr_cols.setdefault(k, []).extend(v)
+            tr_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
+        write_csv(out / "transient.csv", tr_cols)
     summary = {"case": case_name, "study": kind, **merge_entries(entries),
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps
@@ -91,3 +99,14 @@ def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds) -> Non
     if curves:
         knees = {f"{e['temperature_K']:g} K": e.get("knee_voltage_V", np.nan) for e in entries}
         plots.iv_curves(out / "iv.png", curves, f"{case_name}: I-V", knees)
+    for e in entries:
+        tr = e.get("transient", {})
+        if tr.get("time_s"):
+            suffix = "" if len(entries) == 1 else f"_{e['temperature_K']:g}K"
+            parts = {k.replace("_A_per_cm2", "").replace("current_density", "total"):
+                     (tr["time_s"], np.abs(tr[k])) for k in
+                     ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",
+                      "displacement_A_per_cm2")}
+            plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
+                         "|J| (A cm$^{-2}$)",
+                         f"{case_name}: chronoamperometry at {e['temperature_K']:g} K")

@@ -107,6 +107,23 @@ def iv_curves(path: str | Path, curves: Mapping[str, tuple[np.ndarray, np.ndarra
     _save(plt, fig, path)
 
 
+def loglog(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+           xlabel: str, ylabel: str, title: str) -> None:
+    """Log-log line plot (chronoamperometry); zero values are left out."""
+    plt, fig, (ax,) = _figure(1, 4.0)
+    for k, (label, (x, y)) in enumerate(series.items()):
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        ok = (x > 0) & (y > 0)
+        if np.any(ok):
+            ax.loglog(x[ok], y[ok], "-", color=f"C{k}", label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    _save(plt, fig, path)
+
+
 def xy(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
        xlabel: str, ylabel: str, title: str, logy: bool = False) -> None:
     """A generic line plot (Arrhenius plots, sweeps)."""

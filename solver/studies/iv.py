@@ -98,7 +98,7 @@ def run_iv(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], d
     entry["iv"] = columns
     entry["rectification_ratio"] = iv_metrics.rectification_ratios(
         V, J, study.rectification_biases)
-    knee = iv_metrics.knee_voltage(V, J)
+    knee = iv_metrics.knee_voltage(V, J, study.knee_method, study.knee_current * A_PER_CM2)
     entry["knee_voltage_V"] = knee["knee_voltage_V"]
     entry["knee"] = knee
     entry.update(iv_metrics.ideality(V, J, T))

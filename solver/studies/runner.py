@@ -17,12 +17,14 @@ from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
 from .iv import run_iv
 from .problem import DeviceProblem
+from .transient import run_transient
 
 log = logging.getLogger(__name__)
 
 STUDIES = {
     "equilibrium": lambda pb, study, T: run_equilibrium(pb, T),
     "iv": run_iv,
+    "transient": run_transient,
 }
 
 

@@ -30,4 +30,4 @@ def test_default_spacing_resolves_debye_length():
     x, _ = stack_nodes(case)
     ld = debye_length(case, case.layers[0], 300.0)
     assert ld == pytest.approx(13e-9, rel=0.05)  # materials.md: 12.9 nm at 1e17
-    assert np.diff(x)[0] <= ld / 8 * 1.001
+    assert np.diff(x)[0] <= ld / 30 * 1.001

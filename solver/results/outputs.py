@@ -74,6 +74,21 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
                 tr_cols.setdefault(k, []).extend(v)
             tr_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
         write_csv(out / "transient.csv", tr_cols)
+    if any("leakage" in e for e in entries):
+        lk: dict[str, list] = {}
+        for e in entries:
+            n = len(e["leakage"]["voltage_V"])
+            for k, v in e["leakage"].items():
+                lk.setdefault(k, []).extend(v)
+            lk.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
+        write_csv(out / "leakage.csv", lk)
+        if plots_on and extra.get("leakage_vs_temperature"):
+            series = {f"{pol}": ([1000.0 / t for t in d["temperature_K"]],
+                                 np.abs(d["effective_conductivity_S_per_cm"]))
+                      for pol, d in extra["leakage_vs_temperature"].items()}
+            plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
+                     "effective electronic conductivity (S/cm)",
+                     f"{case_name}: DC polarisation", logy=True)
     summary = {"case": case_name, "study": kind, **merge_entries(entries),
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps

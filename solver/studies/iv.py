@@ -54,6 +54,9 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
                "electron_current_density_A_per_cm2": J["electron"] * A_PER_CM2,
                "hole_current_density_A_per_cm2": J["hole"] * A_PER_CM2,
                "newton_iterations": its}
+        ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
+        if pb.species:
+            rec["ionic_current_density_A_per_cm2"] = ionic * A_PER_CM2
         records.append(rec)
         progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
                       f"({its} it)")

@@ -9,6 +9,7 @@ from typing import Any
 
 from mpi4py import MPI
 
+from ..analysis.arrhenius import leakage_summary
 from ..case import Case
 from ..errors import CaseError
 from ..results.fields import FieldWriter
@@ -16,6 +17,7 @@ from ..results.outputs import write_outputs
 from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
 from .iv import run_iv
+from .leakage import run_leakage
 from .problem import DeviceProblem
 from .transient import run_transient
 
@@ -25,6 +27,7 @@ STUDIES = {
     "equilibrium": lambda pb, study, T: run_equilibrium(pb, T),
     "iv": run_iv,
     "transient": run_transient,
+    "leakage": run_leakage,
 }
 
 
@@ -76,6 +79,8 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
             status = "running"
         if comm.rank == 0:
             extra = {"status": status, "mesh": mesh_info,
+                     **({"leakage_vs_temperature": leakage_summary(entries)}
+                        if kind == "leakage" else {}),
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
             extra["fields"] = "fields.xdmf (time = temperature in K; x in units of "\

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -186,7 +187,32 @@ def _study(t: dict[str, Any], contacts: dict, file: str) -> Study:
                  knee_method=t["knee_method"], knee_current=t["knee_current_A_per_cm2"] * 1e4,
                  waveform=waveform, t_end=t["t_end_s"] or 0.0, dt_initial=t["dt_initial_s"],
                  dt_max=t["dt_max_s"] or (t["t_end_s"] or 0.0) / 20,
-                 time_tolerance=t["time_tolerance"])
+                 time_tolerance=t["time_tolerance"],
+                 frequencies=_frequencies(t, file) if t["kind"] == "impedance" else (),
+                 bias=t["bias_V"], area=None if t["area_cm2"] is None else t["area_cm2"] * 1e-4)
+
+
+def _frequencies(t: dict[str, Any], file: str) -> tuple[float, ...]:
+    spec = t["frequencies_Hz"] or {"start": 1e-3, "stop": 1e7, "per_decade": 6}
+
+    def err(msg: str) -> CaseError:
+        return CaseError(msg, file=file, key="study.frequencies_Hz")
+
+    if set(spec) == {"values"}:
+        f = S.check_value(spec["values"], S.Key("numbers", "", check="positive"), err)
+        return tuple(sorted(f))
+    if set(spec) != {"start", "stop", "per_decade"}:
+        raise err("needs {start, stop, per_decade} or {values = [...]}")
+    lo, hi = (S.check_value(spec[k], S.Key("number", "", check="positive"), err)
+              for k in ("start", "stop"))
+    n = S.check_value(spec["per_decade"], S.Key("int", "", check="positive"), err)
+    if hi <= lo:
+        raise err("stop must exceed start")
+    count = round(n * math.log10(hi / lo)) + 1
+    if count > 10000:
+        raise err(f"{count} frequencies; at most 10000")
+    return tuple(lo * (hi / lo) ** (i / (count - 1)) for i in range(count)) if count > 1 \
+        else (lo,)
 
 
 def _waveform(t: dict[str, Any], file: str) -> tuple[tuple[float, float], ...]:

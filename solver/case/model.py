@@ -91,6 +91,9 @@ class Study:
     dt_initial: float = 1e-12
     dt_max: float = 0.0
     time_tolerance: float = 1e-2
+    frequencies: tuple[float, ...] = ()
+    bias: float = 0.0
+    area: float | None = None
 
     def bias_at(self, t: float) -> float:
         """Bias of the waveform at time ``t`` (s), piecewise linear, constant beyond its ends."""

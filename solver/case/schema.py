@@ -108,6 +108,11 @@ STUDY: dict[str, Key] = {
     "dt_max_s": Key("number", "largest time step (s); default t_end / 20", check="positive"),
     "time_tolerance": Key("number", "time-step error tolerance (kT/q on potentials, relative "
                           "on the terminal current)", default=1e-2, check="positive"),
+    "frequencies_Hz": Key("table", "impedance: {start, stop, per_decade} (log-spaced) or "
+                          "{values = [...]}"),
+    "bias_V": Key("number", "impedance: DC bias of the biased contact (V)", default=0.0),
+    "area_cm2": Key("number", "electrode area (cm2): impedance also in ohm, current in A",
+                    check="positive"),
 }
 
 PHYSICS: dict[str, Key] = {

@@ -77,10 +77,10 @@ def create_matrix(a: Any) -> PETSc.Mat:
     return fem_petsc.create_matrix(a)
 
 
-def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list) -> None:
-    """Assemble ``a`` into ``A`` (zeroed first) with identity rows for Dirichlet dofs."""
+def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list, diagonal: float = 1.0) -> None:
+    """Assemble ``a`` into ``A`` (zeroed first); Dirichlet rows get ``diagonal`` on the diagonal."""
     A.zeroEntries()
-    fem_petsc.assemble_matrix(A, a, bcs)
+    fem_petsc.assemble_matrix(A, a, bcs, diagonal)
     A.assemble()
 
 

@@ -89,6 +89,17 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
             plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
                      "effective electronic conductivity (S/cm)",
                      f"{case_name}: DC polarisation", logy=True)
+    if any("impedance" in e for e in entries):
+        zc: dict[str, list] = {}
+        for e in entries:
+            n = len(e["impedance"]["frequency_Hz"])
+            for k, v in e["impedance"].items():
+                zc.setdefault(k, []).extend(v)
+            zc.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
+        write_csv(out / "impedance.csv", zc)
+        if plots_on:
+            plots.impedance(out, {f"{e['temperature_K']:g} K": e["impedance"] for e in entries},
+                            case_name)
     summary = {"case": case_name, "study": kind, **merge_entries(entries),
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps

@@ -124,6 +124,44 @@ def loglog(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequenc
     _save(plt, fig, path)
 
 
+def impedance(out: Path, spectra: Mapping[str, Mapping[str, Sequence[float]]],
+              title: str) -> None:
+    """Nyquist (impedance_nyquist.png) and Bode (impedance_bode.png) plots."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.5))
+    for ax, zoom in zip(axes, (False, True)):
+        for k, (label, s) in enumerate(spectra.items()):
+            zr, mzi = np.asarray(s["Z_real_ohm_cm2"]), -np.asarray(s["Z_imag_ohm_cm2"])
+            keep = np.ones(zr.shape, bool)
+            if zoom:  # the bulk arc: up to 2x the real part where -Im Z is smallest
+                keep = zr <= 2.0 * zr[np.argmin(mzi)]
+            ax.plot(zr[keep], mzi[keep], "o-", ms=3, color=f"C{k}", label=label)
+        ax.set_xlabel("Re Z ($\\Omega$ cm$^2$)")
+        ax.set_ylabel("-Im Z ($\\Omega$ cm$^2$)")
+        ax.set_title(f"{title}: Nyquist" + (" (bulk arc)" if zoom else ""), fontsize=10)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    _save(plt, fig, Path(out) / "impedance_nyquist.png")
+    plt, fig, (ax, ax2) = _figure(2, 3.2)
+    for k, (label, s) in enumerate(spectra.items()):
+        z = np.asarray(s["Z_real_ohm_cm2"]) + 1j * np.asarray(s["Z_imag_ohm_cm2"])
+        ax.loglog(s["frequency_Hz"], np.abs(z), "o-", ms=3, color=f"C{k}", label=label)
+        ax2.semilogx(s["frequency_Hz"], np.degrees(np.angle(z)), "o-", ms=3, color=f"C{k}")
+    ax.set_ylabel("|Z| ($\\Omega$ cm$^2$)")
+    ax.set_title(f"{title}: Bode")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    ax2.set_ylabel("phase (deg)")
+    ax2.set_xlabel("frequency (Hz)")
+    ax2.grid(True, which="both", alpha=0.3)
+    _save(plt, fig, Path(out) / "impedance_bode.png")
+
+
 def xy(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
        xlabel: str, ylabel: str, title: str, logy: bool = False) -> None:
     """A generic line plot (Arrhenius plots, sweeps)."""

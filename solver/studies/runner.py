@@ -16,6 +16,7 @@ from ..results.fields import FieldWriter
 from ..results.outputs import write_outputs
 from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
+from .impedance import run_impedance
 from .iv import run_iv
 from .leakage import run_leakage
 from .problem import DeviceProblem
@@ -28,6 +29,7 @@ STUDIES = {
     "iv": run_iv,
     "transient": run_transient,
     "leakage": run_leakage,
+    "impedance": run_impedance,
 }
 
 

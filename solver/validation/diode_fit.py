@@ -101,12 +101,10 @@ class DiodeFit:
 
     def as_dict(self) -> dict:
         """The fit in report units (A/cm2, ohm cm2), JSON-ready."""
-        return {"temperature_K": self.T_K, "J0_A_per_cm2": self.J0 * 1e-4,
-                "ideality_n": self.n, "Rs_ohm_cm2": self.Rs * 1e4,
-                "Rsh_ohm_cm2": self.Rsh * 1e4, "rms_log10_J": self.rms_log10,
-                "n_points": self.n_points,
-                "rel_stderr": dict(zip(_PARAMS, self.rel_stderr)),
-                "at_bound": list(self.at_bound)}
+        return {"temperature_K": self.T_K, "J0_A_per_cm2": self.J0 * 1e-4, "ideality_n": self.n,
+                "Rs_ohm_cm2": self.Rs * 1e4, "Rsh_ohm_cm2": self.Rsh * 1e4,
+                "rms_log10_J": self.rms_log10, "n_points": self.n_points,
+                "rel_stderr": dict(zip(_PARAMS, self.rel_stderr)), "at_bound": list(self.at_bound)}
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -130,14 +128,16 @@ def initial_guess(V: np.ndarray, J: np.ndarray, T_K: float) -> tuple[float, floa
     rev = V < -2.0 * Vt
     G = _slope(V[rev], J[rev])[0] if np.count_nonzero(rev) >= 2 else 0.0
     G = G if G > 1e-12 * scale else 1e-9 * scale
-    fw = (V > 3.0 * Vt) & (J - V * G > 0.5 * J)
-    Vf, lnJ = V[fw], np.log((J - V * G)[fw])
+    Jd = J - V * G
+    fw = (V > 3.0 * Vt) & (Jd > 0.5 * J)
+    if np.count_nonzero(fw) < 3:  # the shunt hides the diode: use J itself
+        Jd, fw = J, (V > 3.0 * Vt) & (J > 0)
+    Vf, lnJ = V[fw], np.log(Jd[fw])
     k = max(3, min(5, Vf.size // 4))
     windows = [_slope(Vf[i:i + k], lnJ[i:i + k]) for i in range(Vf.size - k + 1)]
     m, b = max(windows, key=lambda mb: mb[0])
-    n0 = float(np.clip(1.0 / (max(m, 1e-6) * Vt), 0.5, 20.0))
-    J0 = float(np.exp(b))
-    Jt, Vtop = (J - V * G)[fw][-3:], Vf[-3:]
+    n0, J0 = float(np.clip(1.0 / (max(m, 1e-6) * Vt), 0.5, 20.0)), float(np.exp(b))
+    Jt, Vtop = Jd[fw][-3:], Vf[-3:]
     dVdJ = _slope(Jt, Vtop)[0] if np.ptp(Jt) > 0 else 0.0
     Rs = max(dVdJ - n0 * Vt / Jt[-1], 1e-4 * Vtop[-1] / Jt[-1])
     return J0, n0, float(Rs), float(1.0 / G)
@@ -176,27 +176,20 @@ def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
         return np.log10(np.maximum(np.abs(Jm), 1e-300)) - target
 
     J0, n0, Rs0, Rsh0 = initial_guess(V, J, T_K)
-    starts = [(J0, n0, Rs0, Rsh0), (J0, n0, Rs0 * 0.1, Rsh0 * 10.0)]
     best = None
-    for s in starts:
-        x0 = np.clip([np.log(s[0]), s[1], np.log(s[2]), np.log(s[3])], _LO * 0.999, _HI * 0.999)
-        x0[1] = np.clip(s[1], _LO[1] + 1e-3, _HI[1] - 1e-3)
+    for f_rs in (1.0, 0.1):  # the hand estimate, and one with less Rs and more Rsh
+        x0 = np.array([np.log(J0), n0, np.log(Rs0 * f_rs), np.log(Rsh0 / f_rs)])
+        x0 = np.clip(x0, _LO + 1e-3, _HI - 1e-3)
         r = least_squares(lambda x: w * model(x), x0, bounds=(_LO, _HI), loss="soft_l1",
                           f_scale=0.1, x_scale="jac", method="trf")
         if best is None or r.cost < best.cost:
             best = r
-    x, jac, raw = best.x, best.jac, model(best.x)
-    dof = max(Vu.size - 4, 1)
-    try:
-        cov = np.linalg.inv(jac.T @ jac) * float(np.sum((w * raw) ** 2)) / dof
-        se = np.sqrt(np.abs(np.diag(cov)))
-    except np.linalg.LinAlgError:
-        se = np.full(4, np.inf)
+    x, jac, raw, dof = best.x, best.jac, model(best.x), max(Vu.size - 4, 1)
+    se = np.sqrt(np.abs(np.diag(np.linalg.pinv(jac.T @ jac) * np.sum((w * raw) ** 2) / dof)))
     rel = (float(se[0]), float(se[1] / x[1]), float(se[2]), float(se[3]))
-    return DiodeFit(T_K=float(T_K), J0=float(np.exp(x[0])), n=float(x[1]),
-                    Rs=float(np.exp(x[2])), Rsh=float(np.exp(x[3])),
-                    rms_log10=float(np.sqrt(np.mean(raw**2))), n_points=int(Vu.size),
-                    rel_stderr=rel,
+    return DiodeFit(T_K=float(T_K), J0=float(np.exp(x[0])), n=float(x[1]), Rs=float(np.exp(x[2])),
+                    Rsh=float(np.exp(x[3])), rms_log10=float(np.sqrt(np.mean(raw**2))),
+                    n_points=int(Vu.size), rel_stderr=rel,
                     at_bound=tuple(p for p, a in zip(_PARAMS, best.active_mask) if a))
 
 
@@ -299,7 +292,6 @@ def compare(sim_V: np.ndarray, sim_J: np.ndarray, meas_V: np.ndarray,
         raise InterphaseError("no measured point lies in the simulated voltage range "
                               f"[{sV.min():g}, {sV.max():g}] V")
     v = np.concatenate(volts)
-    return {"rms_log10_J": float(np.sqrt(np.mean(d**2))),
-            "max_abs_log10_J": float(np.max(np.abs(d))),
-            "mean_log10_sim_over_meas": float(np.mean(d)), "n_points": int(d.size),
-            "V_min_V": float(v.min()), "V_max_V": float(v.max()), "sign_mismatches": mism}
+    return {"rms_log10_J": float(np.sqrt(np.mean(d**2))), "max_abs_log10_J": float(np.max(
+        np.abs(d))), "mean_log10_sim_over_meas": float(np.mean(d)), "n_points": int(d.size),
+        "V_min_V": float(v.min()), "V_max_V": float(v.max()), "sign_mismatches": mism}

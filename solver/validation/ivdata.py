@@ -40,6 +40,8 @@ _CURRENT = {"a": 1.0, "ma": 1e-3, "ua": 1e-6, "na": 1e-9}  # -> A
 _DENSITY = {"a/cm2": 1e4, "ma/cm2": 10.0, "ua/cm2": 1e-2, "na/cm2": 1e-5, "a/m2": 1.0,
             "ma/m2": 1e-3}  # -> A/m^2
 _TEMP = {"k": 0.0, "c": 273.15, "degc": 273.15, "°c": 273.15}  # offset -> K
+_SHOW = {"voltage": "V, mV", "temperature": "K, C",
+         "current": "A, mA, uA, nA, A/cm2, mA/cm2, uA/cm2, nA/cm2, A/m2, mA/m2"}
 _T_GROUP_K = 0.5  # temperatures closer than this are one curve (K)
 _MIN_POINTS = 3
 _EXAMPLE = "e.g. 'voltage_V,current_A,temperature_K' or 'V (V), J (A/cm2), T (K)'"
@@ -91,27 +93,28 @@ def _norm_unit(unit: str) -> str:
     return re.sub(r"[\s_]", "", u)
 
 
-def _split_header(cell: str) -> tuple[str | None, str | None]:
-    """``(quantity, normalised unit)``; quantity None for columns to ignore, unit None if absent."""
-    text = cell.strip().lower()
+def _split_header(cell: str) -> tuple[str | None, str]:
+    """``(quantity, unit as written)``; quantity None for columns to ignore, unit '' if absent."""
+    text = cell.strip()
     m = re.fullmatch(r"(.*?)\s*[(\[]\s*(.*?)\s*[)\]]", text)
     if m:
-        return _NAMES.get(re.sub(r"\s+", "_", m.group(1))), _norm_unit(m.group(2))
+        return _NAMES.get(re.sub(r"\s+", "_", m.group(1).lower())), m.group(2)
     name = re.sub(r"\s+", "_", text)
-    if name in _NAMES:
-        return _NAMES[name], None
+    if name.lower() in _NAMES:
+        return _NAMES[name.lower()], ""
     for alias in sorted(_NAMES, key=len, reverse=True):
-        if name.startswith(alias + "_"):
-            return _NAMES[alias], _norm_unit(name[len(alias) + 1:])
-    return None, None
+        if name.lower().startswith(alias + "_"):
+            return _NAMES[alias], name[len(alias) + 1:]
+    return None, ""
 
 
 def _column_kind(cell: str, file: str) -> tuple[str, float, float] | None:
     """``(kind, scale, offset)`` to SI for a header cell, or None if it is not a used column."""
-    qty, unit = _split_header(cell)
+    qty, raw = _split_header(cell)
     if qty is None:
         return None
-    if unit is None or unit == "":
+    unit = _norm_unit(raw)
+    if not unit:
         raise CaseError(f"no unit for the {qty.replace('_', ' ')} column", file=file, key=cell,
                         hint=_EXAMPLE)
     if qty == "voltage" and unit in _VOLT:
@@ -123,11 +126,10 @@ def _column_kind(cell: str, file: str) -> tuple[str, float, float] | None:
     if qty == "current" and unit in _CURRENT:
         return "current", _CURRENT[unit], 0.0
     if qty == "current_density" and unit in _CURRENT:
-        raise CaseError(f"'{unit}' is a current, not a current density", file=file, key=cell,
+        raise CaseError(f"'{raw}' is a current, not a current density", file=file, key=cell,
                         hint="use A/cm2, mA/cm2, uA/cm2, nA/cm2, A/m2 or mA/m2")
-    known = {"voltage": _VOLT, "temperature": _TEMP}.get(qty, {**_CURRENT, **_DENSITY})
-    raise CaseError(f"unknown {qty.replace('_', ' ')} unit '{unit}'", file=file, key=cell,
-                    hint="known: " + ", ".join(k for k in known if k != "°c"))
+    raise CaseError(f"unknown {qty.replace('_', ' ')} unit '{raw}'", file=file, key=cell,
+                    hint="known: " + _SHOW[qty.replace("_density", "")])
 
 
 def _read_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
@@ -241,8 +243,9 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
     for idx in _group_by_temperature(T):
         Tc = float(np.mean(T[idx]))
         if idx.size < _MIN_POINTS:
-            raise CaseError(f"only {idx.size} point(s) at T = {Tc:g} K; need at least "
-                            f"{_MIN_POINTS}", file=file, key=tkey)
+            pts = "1 point" if idx.size == 1 else f"{idx.size} points"
+            raise CaseError(f"only {pts} at T = {Tc:g} K; need at least {_MIN_POINTS} per "
+                            "temperature", file=file, key=tkey)
         o = idx[np.argsort(V[idx], kind="stable")]
         v, jj = V[o].copy(), J[o].copy()
         v.flags.writeable = jj.flags.writeable = False

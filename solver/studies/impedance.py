@@ -1,0 +1,161 @@
+"""Impedance study: small-signal AC response linearised around a DC state.
+
+For a unit bias perturbation on the biased contact, the state perturbation solves
+``(J + i w M) dx = -dF/dV`` (J: the DC Jacobian without the DC ion-conservation row, M: the
+charge-storage matrix, dF/dV by central differences of the residual in the bias), and the current
+perturbation is ``dI = g_particle . dx + i w g_displacement . dx`` from the same domain-weighted
+current functional as the DC current. ``Z = 1 / dI`` per unit area. Bulk resistance: Re Z where
+-Im Z is smallest between the bulk arc and the electrode spike; double-layer capacitance: from
+the lowest frequency, ``C = -1 / (w Im Z)`` (both electrodes in series).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import ufl
+from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
+from petsc4py import PETSc
+
+from ..case import Study
+from ..numerics import compat
+from ..numerics.continuation import continue_to
+from ..numerics.newton import default_linear_solver
+from ..numerics.smallsignal import ComplexSolver
+from ..results.progress import Progress
+from .equilibrium import run_equilibrium
+from .problem import DeviceProblem
+
+
+def _storage_form(pb: DeviceProblem):
+    n, p, conc = pb.forms.densities(pb.f)
+    t = ufl.TestFunction(pb.W)
+    S = (-n * t[1] + p * t[2]) * pb.dxv
+    for k, (name, _) in enumerate(pb.species):
+        S += conc[name] * t[3 + k] * pb.dxv
+    return ufl.derivative(S, pb.sol)
+
+
+def _current_gradients(pb: DeviceProblem, name: str) -> tuple[PETSc.Vec, PETSc.Vec]:
+    x = ufl.SpatialCoordinate(pb.dm.mesh)[0]
+    weight = 1.0 - x if pb.contacts[name].tag == 1 else x
+    J = pb.forms.currents(pb.f)
+    particle = sum(-Jk * weight.dx(0) for Jk in J.values()) * pb.dx
+    u = pb.f.u
+    disp = pb.P.lam2 * pb.P.eps_r * u.dx(0) * weight.dx(0) * pb.dx
+    out = []
+    for functional in (particle, disp):
+        vec = fem_petsc.assemble_vector(fem.form(ufl.derivative(functional, pb.sol,
+                                                                ufl.TestFunction(pb.W))))
+        vec.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        out.append(vec)
+    return out[0], out[1]
+
+
+def _bias_rhs(pb: DeviceProblem, name: str, h: float = 1e-4) -> PETSc.Vec:
+    """-dF/dV (per volt) by central differences; Dirichlet rows hold the boundary change."""
+    dd = pb.dd_solver
+    V0 = pb.contacts[name].bias
+    state = pb.snapshot()
+    F = []
+    for V in (V0 + h, V0 - h):
+        pb.set_bias(name, V)
+        b = dd.x.duplicate()
+        compat.assemble_residual(b, dd.L, dd.a, dd.bcs, dd.x)
+        F.append(b)
+    pb.restore(state)
+    rhs = F[1].copy()
+    rhs.axpy(-1.0, F[0])
+    rhs.scale(1.0 / (2 * h))
+    Vr = pb.scaling.V_ref
+    n_owned = rhs.getLocalSize()
+    for (cname, _comp), dofs in pb._contact_dofs.items():
+        if cname == name:
+            own = dofs[dofs < n_owned]
+            rhs.array[own] = 1.0 / Vr
+    for obj in F:
+        obj.destroy()
+    return rhs
+
+
+def impedance_spectrum(pb: DeviceProblem, name: str, freqs: list[float],
+                       progress: Progress | None = None) -> dict[str, list[float]]:
+    """Z(f) per unit area (ohm m^2) at the current DC state for a perturbation at ``name``."""
+    dd = pb.dd_solver
+    J = compat.create_matrix(dd.a)
+    compat.assemble_matrix(J, dd.a, dd.bcs)  # no DC conservation row: w M regularises
+    m_form = fem.form(_storage_form(pb))
+    M = compat.create_matrix(m_form)
+    compat.assemble_matrix(M, m_form, dd.bcs, 0.0)
+    b_re = _bias_rhs(pb, name)
+    b_im = b_re.duplicate()
+    b_im.set(0.0)
+    g_p, g_d = _current_gradients(pb, name)
+    solver = ComplexSolver(J, M, default_linear_solver(pb.comm, pb.case.solver.linear_solver))
+    t0, J0 = pb.scaling.t0, pb.scaling.J0
+    out: dict[str, list[float]] = {"frequency_Hz": [], "Z_real_ohm_cm2": [],
+                                   "Z_imag_ohm_cm2": []}
+    for f in freqs:
+        w = 2 * math.pi * f * t0
+        xr, xi = solver.solve(w, b_re, b_im)
+        dI = complex(g_p.dot(xr) - w * g_d.dot(xi), g_p.dot(xi) + w * g_d.dot(xr)) * J0
+        Z = 1.0 / dI * 1e4  # ohm cm^2
+        out["frequency_Hz"].append(f)
+        out["Z_real_ohm_cm2"].append(Z.real)
+        out["Z_imag_ohm_cm2"].append(Z.imag)
+        xr.destroy()
+        xi.destroy()
+        if progress:
+            progress.step(f"f = {f:.3g} Hz  Z = {Z.real:.4g} {Z.imag:+.4g}i ohm cm2")
+    for obj in (J, M, b_re, b_im, g_p, g_d):
+        obj.destroy()
+    return out
+
+
+def spectrum_features(spec: dict[str, list[float]]) -> dict[str, float]:
+    """Bulk resistance (ohm cm2) and electrode (double-layer) capacitance (uF/cm2).
+
+    Bulk: Re Z at the smallest -Im Z (between the bulk arc and the electrode branch).
+    Electrode capacitance: ``C = -1 / (w Im Z)`` where the electrode branch is most capacitive
+    (largest -Im Z / (Re Z - R_bulk) below that frequency); both electrodes in series.
+    """
+    f = np.asarray(spec["frequency_Hz"])
+    zr, zi = np.asarray(spec["Z_real_ohm_cm2"]), np.asarray(spec["Z_imag_ohm_cm2"])
+    k = int(np.argmin(-zi))
+    rb = float(zr[k])
+    low = np.arange(k)
+    c = math.nan
+    if low.size:
+        ratio = -zi[low] / np.maximum(zr[low] - rb, 1e-300)
+        j = int(low[np.argmax(ratio)])
+        c = -1.0 / (2 * math.pi * f[j] * zi[j]) if zi[j] < 0 else math.nan
+    return {"bulk_resistance_ohm_cm2": rb, "bulk_resistance_frequency_Hz": float(f[k]),
+            "electrode_capacitance_uF_per_cm2": float(c * 1e6)}
+
+
+def run_impedance(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], Any]:
+    """Equilibrium, DC bias (continuation), then the spectrum over ``study.frequencies``."""
+    entry, bd = run_equilibrium(pb, T)
+    if study.bias:
+        s = pb.case.solver
+
+        def solve_at(V: float):
+            pb.set_bias(study.contact, V)
+            return pb.solve()
+
+        continue_to([study.bias], 0.0, solve_at, pb.snapshot, pb.restore, lambda v, i: None,
+                    max_step=s.bias_step, min_step=s.min_bias_step)
+    progress = Progress(f"impedance {T:g} K", len(study.frequencies), pb.comm.rank)
+    spec = impedance_spectrum(pb, study.contact, list(study.frequencies), progress)
+    progress.close()
+    entry["impedance"] = spec
+    entry.update(spectrum_features(spec))
+    if study.area:
+        a = study.area * 1e4  # cm^2
+        entry["bulk_resistance_ohm"] = entry["bulk_resistance_ohm_cm2"] / a
+    entry["dc_bias_V"] = study.bias
+    return entry, bd

@@ -1,0 +1,279 @@
+"""Run a sweep under MPI: groups of ranks take points from a shared queue until none is left.
+
+``MPI_COMM_WORLD`` is split into groups of ``ranks_per_point`` ranks (leftover ranks idle).
+The first rank of each group claims the next unfinished point (an O_EXCL claim file in the
+store, so groups need no coordinator and a dead rank blocks nobody), broadcasts it to its
+group, and the group runs it with :func:`solver.studies.runner.run_case` on the group's
+communicator. Each point builds its own device problem (mesh, coefficients, solvers); the
+compiled forms come from the DOLFINx JIT cache, so only the first points of a process compile
+anything. A point that fails is recorded with its reason and the group goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mpi4py import MPI
+
+from ..errors import CaseError, ConvergenceError, InterphaseError
+from ..results.atomic import write_json
+from .progress import SweepProgress, rank_logging
+from .store import Claimer, Store, utc_now
+from .study import Study, check_points, load_study
+from .table import build_table, select_outputs, write_table_csv, write_table_h5
+
+log = logging.getLogger("solver.sweep")
+
+
+@dataclass
+class SweepOutcome:
+    """What a run achieved (the same on every rank).
+
+    Attributes:
+        total: Points in the study.
+        counts: Finished points by status ('ok', 'incomplete', 'failed').
+        ran: Points computed by this run.
+        seconds: Wall time of this run's point phase (claims to last record).
+        table: Path of the CSV table.
+    """
+
+    total: int
+    counts: dict[str, int]
+    ran: int
+    seconds: float
+    table: Path
+
+    @property
+    def exit_code(self) -> int:
+        """0 if every point is ok, else 3 (the CLI's solver-error code)."""
+        return 0 if self.counts.get("ok", 0) == self.total else 3
+
+
+def run_sweep(study_file: str | Path, out: str | Path, *, restart: bool = False,
+              comm: MPI.Comm = MPI.COMM_WORLD, petsc_options: dict[str, str] | None = None,
+              command: list[str] | None = None, verbose: bool = False,
+              log_every: float = 10.0) -> SweepOutcome:
+    """Run (or resume) the parameter study ``study_file`` with results in ``out``.
+
+    Collective on ``comm``. Finished points of an earlier run of the same study are kept;
+    unfinished ones are (re)done. At the end rank 0 writes ``table.csv`` and ``table.h5``.
+
+    Args:
+        study_file: Study file (TOML).
+        out: Results folder.
+        restart: Discard the folder's results first (needed when the study changed).
+        comm: World communicator to split into groups.
+        petsc_options: Extra PETSc options for every point.
+        command: Command line for the provenance records.
+        verbose: Debug logging in the rank logs.
+        log_every: Batch mode: seconds between progress lines.
+
+    Returns:
+        The outcome.
+
+    Raises:
+        CaseError: Invalid study, a swept key or value the case rejects, or ``out`` holds
+            another study (without ``restart``); raised on every rank.
+    """
+    store = Store(out)
+    try:
+        setup = _on_root(comm, lambda: _prepare(study_file, store, restart))
+        study, manifest, run_id, pending = setup
+        with rank_logging(store.log_path(comm.rank), comm.rank, verbose) as logfile, \
+                _sigterm_note(store, comm.rank):
+            return _run(study, manifest, run_id, pending, store, comm, logfile,
+                        petsc_options, command, log_every)
+    finally:
+        store.close()
+
+
+def _on_root(comm: MPI.Comm, fn):
+    """``fn()`` on rank 0, its result (or its CaseError) on every rank."""
+    result: Any = None
+    if comm.rank == 0:
+        try:
+            result = ("ok", fn())
+        except InterphaseError as exc:
+            result = ("error", str(exc))
+    result = comm.bcast(result, root=0)
+    if result[0] == "error":
+        raise CaseError(result[1])
+    return result[1]
+
+
+def _prepare(study_file: str | Path, store: Store, restart: bool) -> tuple:
+    study = load_study(study_file)
+    check_points(study)
+    manifest = store.open(study, restart)
+    done = store.finished(manifest)
+    pending = [p["id"] for p in manifest["points"] if p["id"] not in done]
+    run_id = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    store.new_run(run_id)
+    for pid in pending:
+        store.clear_point(pid)
+    return study, manifest, run_id, pending
+
+
+def _run(study: Study, manifest: dict, run_id: str, pending: list[str], store: Store,
+         comm: MPI.Comm, logfile, petsc_options, command, log_every: float) -> SweepOutcome:
+    t0, started = time.perf_counter(), utc_now()
+    size, rpp = comm.size, study.ranks_per_point
+    n_groups = max(size // rpp, 1)
+    color = min(comm.rank // rpp, n_groups - 1) if size >= rpp else 0
+    if size >= rpp and comm.rank >= n_groups * rpp:
+        color = MPI.UNDEFINED
+    group = comm.Split(color, comm.rank)
+    ids = [p["id"] for p in manifest["points"]]
+    progress = None
+    if comm.rank == 0:
+        log.info("sweep %s: %d points (%d finished, %d to run) on %d group(s) of %d rank(s); "
+                 "results in %s", study.path, len(ids), len(ids) - len(pending), len(pending),
+                 n_groups, min(rpp, size), store.root)
+        if size < rpp:
+            log.warning("ranks_per_point = %d but only %d MPI ranks: points run on %d",
+                        rpp, size, size)
+        elif size % rpp:
+            log.warning("%d rank(s) idle: %d ranks are not a multiple of ranks_per_point = %d",
+                        size % rpp, size, rpp)
+        progress = SweepProgress(store.records, ids, set(ids) - set(pending),
+                                 sys.stderr, log_every=log_every).start()
+    points = {p["id"]: p for p in manifest["points"]}
+    ran = 0
+    if group != MPI.COMM_NULL:
+        holder = {"group": color, "world_ranks": list(range(color * rpp, color * rpp
+                                                            + group.size)),
+                  "host": socket.gethostname(), "pid": os.getpid(), "run": run_id}
+        claimer = Claimer(store, run_id, pending, holder) if group.rank == 0 else None
+        while True:
+            pid = group.bcast(claimer.next() if claimer else None, root=0)
+            if pid is None:
+                break
+            record = run_point(study, manifest, points[pid], store, group, logfile,
+                               petsc_options, command, color)
+            if group.rank == 0:
+                store.write_record(record)
+                ran += 1
+        group.Free()
+    _wait(comm)
+    seconds = time.perf_counter() - t0
+    if progress:
+        progress.stop()
+    summary = _finish(study, manifest, store, comm, run_id, started, seconds) \
+        if comm.rank == 0 else None
+    counts = comm.bcast(summary, root=0)
+    return SweepOutcome(total=len(ids), counts=counts, ran=comm.allreduce(ran, op=MPI.SUM),
+                        seconds=seconds, table=store.root / "table.csv")
+
+
+def _wait(comm: MPI.Comm, poll: float = 0.05) -> None:
+    """A barrier that sleeps instead of spinning (idle ranks leave the cores to the others)."""
+    req = comm.Ibarrier()
+    while not req.Test():
+        time.sleep(poll)
+
+
+def run_point(study: Study, manifest: dict, point: dict, store: Store, group: MPI.Comm,
+              logfile, petsc_options: dict[str, str] | None, command: list[str] | None,
+              group_id: int) -> dict[str, Any]:
+    """Run one point on ``group`` and return its record (complete on the group's rank 0).
+
+    Never raises for a failing point: non-convergence, a case the point's values make invalid
+    and unexpected errors become a 'failed' record with the reason.
+    """
+    from ..case import load_case
+    from ..numerics.newton import reason_name
+    from ..results.provenance import provenance
+    from ..studies.runner import run_case
+
+    pid = point["id"]
+    t0, started = time.perf_counter(), utc_now()
+    log.info("%s start: %s", pid, " ".join(point["sets"]))
+    rec: dict[str, Any] = {"id": pid, "study_sha256": manifest["study_sha256"],
+                           "inputs": point["inputs"], "sets": study.sets(point["inputs"]),
+                           "status": "failed", "reason": None, "petsc_reason": None,
+                           "petsc_reason_code": None, "outputs": {}, "n_ranks": group.size}
+    case_hash = None
+    try:
+        with contextlib.redirect_stderr(logfile):
+            case = load_case(study.case_path, rec["sets"])
+            case_hash = case.source_hash
+            summary = run_case(case, store.point_dir(pid), group, petsc_options,
+                               command=command)
+        problems = [p for e in summary.get("per_temperature", [summary])
+                    for p in e.get("problems", [])]
+        rec["status"] = "ok" if summary.get("status") == "ok" else "incomplete"
+        rec["reason"] = "; ".join(problems) or None
+        rec["outputs"] = select_outputs(summary, study.outputs)
+        rec["provenance"] = summary.get("provenance")
+    except ConvergenceError as exc:
+        rec.update(reason=str(exc), petsc_reason=reason_name(exc.reason),
+                   petsc_reason_code=exc.reason)
+    except InterphaseError as exc:
+        rec["reason"] = str(exc)
+    except Exception as exc:
+        rec["reason"] = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        log.error("%s: unexpected error\n%s", pid, traceback.format_exc())
+    wall = time.perf_counter() - t0
+    if rec["status"] == "failed" and group.rank == 0:
+        rec["provenance"] = provenance(case_hash or "", group.size, wall, command)
+    rec["timings"] = {"wall_s": round(wall, 4), "started_utc": started,
+                      "finished_utc": utc_now()}
+    rec["worker"] = {"group": group_id, "host": socket.gethostname(), "pid": os.getpid()}
+    log.info("%s %s in %.2f s%s", pid, rec["status"], wall,
+             f": {rec['reason']}" if rec["reason"] else "")
+    return rec
+
+
+def _finish(study: Study, manifest: dict, store: Store, comm: MPI.Comm, run_id: str,
+            started: str, seconds: float) -> dict[str, int]:
+    records = store.finished(manifest)
+    counts = {s: sum(r["status"] == s for r in records.values())
+              for s in ("ok", "incomplete", "failed")}
+    total = len(manifest["points"])
+    if len(records) == total:
+        columns, rows = build_table(manifest, records)
+        write_table_csv(store.root / "table.csv", columns, rows)
+        write_table_h5(store.root / "table.h5", columns, rows,
+                       {"study_sha256": manifest["study_sha256"],
+                        "study_file": manifest["study_file"]})
+    write_json(store.root / "runs" / f"{run_id}.json",
+               {"run": run_id, "started_utc": started, "finished_utc": utc_now(),
+                "mpi_size": comm.size, "ranks_per_point": study.ranks_per_point,
+                "seconds": round(seconds, 3), "finished_points": len(records), "total": total,
+                **counts})
+    log.info("sweep finished: %d/%d points (%d ok, %d incomplete, %d failed) in %.1f s; "
+             "table %s", len(records), total, counts["ok"], counts["incomplete"],
+             counts["failed"], seconds, store.root / "table.csv")
+    return counts
+
+
+@contextlib.contextmanager
+def _sigterm_note(store: Store, rank: int):
+    """Log SIGTERM (Slurm's time limit, scancel) before dying of it as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def note(signum, frame):
+        log.warning("terminated by signal %d: finished points are kept; re-run the same "
+                    "command to resume (%s)", signum, store.root)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    old = signal.signal(signal.SIGTERM, note)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)

@@ -1,0 +1,309 @@
+"""Study files: a base case and the points to run it at, validated as strictly as case files.
+
+```toml
+case = "../onchip_diode.toml"          # relative to the study file
+ranks_per_point = 1                    # MPI ranks per point (domain decomposition)
+outputs = ["knee_voltage_V", "rectification_ratio.1"]   # optional; default: every number
+[set]                                  # optional: fixed overrides of every point
+"study.kind" = "iv"
+[grid]                                 # full factorial (first key slowest) ...
+temperature_K = { start = 250.0, stop = 400.0, step = 50.0 }
+"layers.1.acceptors_cm3" = { start = 1e17, stop = 1e19, num = 3, log = true }
+# ... or [list] with equal-length arrays, or [sample] with method = "lhs" | "sobol", n, seed,
+# log = [keys] and [sample.bounds] key = [low, high]
+```
+
+Keys are dotted case keys (quote them, or write nested tables: ``study.kind = ...`` is the same
+as ``"study.kind" = ...``). Unknown study keys, empty axes and sample sizes < 1 are one-line
+errors; every swept key and value is checked by loading the case with it (:func:`check_points`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..case import schema as S
+from ..errors import CaseError, InterphaseError
+from . import points as P
+
+DESIGNS = ("grid", "list", "sample")
+
+TOP: dict[str, S.Key] = {
+    "case": S.Key("str", "base case file (relative to the study file)", required=True),
+    "description": S.Key("str", "free text", default=""),
+    "ranks_per_point": S.Key("int", "MPI ranks that run each point (domain-decomposed)",
+                             default=1, check="positive"),
+    "outputs": S.Key("strs", "dotted paths into each point's summary.json for the table; "
+                     "default: every number (nested tables flattened)"),
+    "plots": S.Key("bool", "write PNG plots of every point", default=False),
+    "fields": S.Key("bool", "write XDMF field files of every point", default=False),
+    "set": S.Key("table", "fixed overrides of every point: dotted case key = value"),
+    "grid": S.Key("table", "full factorial: key = [values] or {start, stop, step} or "
+                  "{start, stop, num, log}"),
+    "list": S.Key("table", "key = [values], all of one length: point i takes the i-th values"),
+    "sample": S.Key("table", "random design: method, n, seed, log, [sample.bounds]"),
+}
+
+SAMPLE: dict[str, S.Key] = {
+    "method": S.Key("str", "lhs (Latin hypercube) or sobol (scrambled Sobol)", required=True,
+                    choices=("lhs", "sobol")),
+    "n": S.Key("int", "number of points", required=True, check="positive"),
+    "seed": S.Key("int", "random seed (same seed, same points)", default=0),
+    "log": S.Key("strs", "keys sampled log-uniformly (bounds > 0)", default=[]),
+    "bounds": S.Key("table", "key = [low, high]", required=True),
+}
+
+_GEN = ("start", "stop", "step", "num", "log")
+
+
+@dataclass(frozen=True)
+class Study:
+    """A validated study.
+
+    Attributes:
+        path: The study file.
+        case_path: The base case file.
+        description: Free text.
+        ranks_per_point: MPI ranks per point.
+        outputs: Summary paths for the table (None: every number).
+        plots: Write plots of every point.
+        fields: Write field files of every point.
+        fixed: Overrides applied to every point.
+        design: 'grid', 'list' or 'sample'.
+        keys: The swept keys.
+        points: Inputs of every point (key -> value), in run order.
+        digest: sha256 of the parsed study and base case documents (comments do not count).
+    """
+
+    path: Path
+    case_path: Path
+    description: str
+    ranks_per_point: int
+    outputs: tuple[str, ...] | None
+    plots: bool
+    fields: bool
+    fixed: dict[str, Any]
+    design: str
+    keys: tuple[str, ...]
+    points: tuple[dict[str, Any], ...]
+    digest: str
+
+    def sets(self, inputs: Mapping[str, Any]) -> list[str]:
+        """``--set`` overrides of a point: output switches, then [set], then its inputs."""
+        head = {"output.plots": self.plots, "output.fields": self.fields}
+        return P.set_strings({**head, **self.fixed, **inputs})
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(f"cannot read {what} ({exc.__class__.__name__}: {exc})",
+                        file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"not valid TOML: {exc}", file=str(path)) from None
+
+
+def flatten(table: Mapping[str, Any], is_value: Callable[[Any], bool],
+            prefix: str = "") -> dict[str, Any]:
+    """Dotted keys of a (possibly nested) table; ``is_value`` says which tables are values."""
+    out: dict[str, Any] = {}
+    for k, v in table.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping) and not is_value(v):
+            if not v:
+                out[key] = v
+            out.update(flatten(v, is_value, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _is_generator(v: Any) -> bool:
+    return isinstance(v, Mapping) and "start" in v and set(v) <= set(_GEN)
+
+
+def _is_range(v: Any) -> bool:
+    return isinstance(v, Mapping) and set(v) == {"start", "stop", "step"}
+
+
+def load_study(path: str | Path) -> Study:
+    """Read and validate a study file and generate its points.
+
+    Args:
+        path: Study file (TOML).
+
+    Returns:
+        The study (points not yet checked against the case: see :func:`check_points`).
+
+    Raises:
+        CaseError: One line naming the file, the key and the fix.
+    """
+    path = Path(path)
+    file = str(path)
+    doc = _read_toml(path, "study file")
+    top = S.validate_table(doc, TOP, "", file)
+    designs = [d for d in DESIGNS if top[d] is not None]
+    if len(designs) != 1:
+        found = ", ".join(f"[{d}]" for d in designs) or "none"
+        raise CaseError(f"a study needs exactly one of [grid], [list], [sample] (found {found})",
+                        file=file)
+    design = designs[0]
+    case_path = (path.parent / top["case"]).resolve()
+    if not case_path.is_file():
+        raise CaseError(f"no case file '{top['case']}' (looked for {case_path})", file=file,
+                        key="case")
+    fixed = flatten(top["set"] or {}, _is_range)
+    for k, v in fixed.items():
+        _check_key(k, v, file, "set")
+    points = {"grid": _grid, "list": _list, "sample": _sample}[design](top[design], file)
+    keys = tuple(points[0])
+    for k in keys:
+        _check_key(k, None, file, design)
+        if k in fixed:
+            raise CaseError("is both swept and fixed in [set]", file=file, key=f"{design}.{k}",
+                            hint="remove it from [set]")
+    _check_prefixes([*keys, *fixed], file)
+    case_doc = _read_toml(case_path, "case file")
+    blob = json.dumps([doc, case_doc], sort_keys=True, default=str)
+    return Study(path=path, case_path=case_path, description=top["description"],
+                 ranks_per_point=top["ranks_per_point"],
+                 outputs=tuple(top["outputs"]) if top["outputs"] is not None else None,
+                 plots=top["plots"], fields=top["fields"], fixed=fixed, design=design,
+                 keys=keys, points=tuple(points),
+                 digest=hashlib.sha256(blob.encode()).hexdigest())
+
+
+def _check_key(key: str, value: Any, file: str, where: str) -> None:
+    if any(not part.strip() for part in key.split(".")):
+        raise CaseError("empty part in a dotted case key", file=file, key=f"{where}.{key}")
+    if isinstance(value, Mapping) and not value:
+        raise CaseError("empty table", file=file, key=f"{where}.{key}")
+
+
+def _check_prefixes(keys: list[str], file: str) -> None:
+    for a in keys:
+        for b in keys:
+            if b.startswith(a + "."):
+                raise CaseError(f"'{a}' and '{b}' overlap: set one or the other", file=file)
+
+
+def _grid(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
+    axes = {}
+    for key, spec in flatten(table, _is_generator).items():
+        def err(msg: str, _k: str = key) -> CaseError:
+            return CaseError(msg, file=file, key=f"grid.{_k}")
+
+        if isinstance(spec, list):
+            if not spec:
+                raise err("empty list of values")
+            axes[key] = spec
+        elif _is_generator(spec):
+            axes[key] = _generated(spec, err)
+        else:
+            raise err(f"expected [values], {{start, stop, step}} or {{start, stop, num}}, "
+                      f"got {spec!r}")
+    if not axes:
+        raise CaseError("empty [grid]: give at least one key = [values]", file=file, key="grid")
+    return P.grid_points(axes)
+
+
+def _generated(spec: Mapping[str, Any], err: Callable[[str], CaseError]) -> list[float]:
+    if ("step" in spec) == ("num" in spec):
+        raise err("give exactly one of step or num")
+    if "step" in spec:
+        if "log" in spec:
+            raise err("log = true goes with num, not step")
+        return list(S.check_value(dict(spec), S.Key("range", ""), err))
+    for k in ("start", "stop"):
+        S.check_value(spec.get(k), S.Key("number", ""), err)
+    S.check_value(spec["num"], S.Key("int", "", check="positive"), err)
+    log = S.check_value(spec.get("log", False), S.Key("bool", ""), err)
+    if log and min(spec["start"], spec["stop"]) <= 0:
+        raise err("log spacing needs start and stop > 0")
+    return P.axis_values(spec)
+
+
+def _list(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
+    cols = flatten(table, lambda v: False)
+    if not cols:
+        raise CaseError("empty [list]: give at least one key = [values]", file=file, key="list")
+    for key, v in cols.items():
+        if not isinstance(v, list):
+            raise CaseError(f"expected an array of values, got {v!r}", file=file,
+                            key=f"list.{key}")
+        if not v:
+            raise CaseError("empty list of values", file=file, key=f"list.{key}")
+    lengths = {k: len(v) for k, v in cols.items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k}: {n}" for k, n in lengths.items())
+        raise CaseError(f"arrays must have one length ({desc})", file=file, key="list")
+    return P.list_points(cols)
+
+
+def _sample(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
+    t = S.validate_table(table, SAMPLE, "sample", file)
+    if t["seed"] < 0:
+        raise CaseError(f"must be >= 0, got {t['seed']}", file=file, key="sample.seed")
+    bounds = {}
+    for key, v in flatten(t["bounds"], lambda v: False).items():
+        def err(msg: str, _k: str = key) -> CaseError:
+            return CaseError(msg, file=file, key=f"sample.bounds.{_k}")
+
+        if not isinstance(v, list) or len(v) != 2:
+            raise err(f"expected [low, high], got {v!r}")
+        lo, hi = (S.check_value(x, S.Key("number", ""), err) for x in v)
+        if not lo < hi:
+            raise err(f"empty range: low {lo:g} must be < high {hi:g}")
+        bounds[key] = (lo, hi)
+    if not bounds:
+        raise CaseError("empty [sample.bounds]: give key = [low, high]", file=file,
+                        key="sample.bounds")
+    for key in t["log"]:
+        if key not in bounds:
+            near = S.closest(key, list(bounds))
+            raise CaseError(f"'{key}' has no bounds", file=file, key="sample.log",
+                            hint=f"did you mean '{near}'?" if near else "add it to bounds")
+        if bounds[key][0] <= 0:
+            raise CaseError("log sampling needs low > 0", file=file, key=f"sample.bounds.{key}")
+    return P.sample_points(t["method"], t["n"], t["seed"], bounds, t["log"])
+
+
+def check_points(study: Study, limit: int = 200) -> None:
+    """Load the case at representative points so bad keys and values fail before any solve.
+
+    Checks the first point, every value of every grid axis (others at their first value), the
+    first ``limit`` list rows, and the low and high corners of a sample.
+
+    Raises:
+        CaseError: Naming the study, the point's overrides and the case's own message.
+    """
+    from ..case import load_case
+
+    probes: list[dict[str, Any]] = [study.points[0]]
+    first = study.points[0]
+    if study.design == "grid":
+        seen = {(k, json.dumps(first[k], default=str)) for k in study.keys}
+        for p in study.points:
+            for k in study.keys:
+                tag = (k, json.dumps(p[k], default=str))
+                if tag not in seen:
+                    seen.add(tag)
+                    probes.append({**first, k: p[k]})
+    elif study.design == "list":
+        probes = list(study.points[:limit])
+    else:
+        for pick in (min, max):
+            probes.append({k: pick(p[k] for p in study.points) for k in study.keys})
+    for inputs in probes:
+        try:
+            load_case(study.case_path, study.sets(inputs))
+        except InterphaseError as exc:
+            shown = ", ".join(P.set_strings(inputs))
+            raise CaseError(f"at the point {shown}: {exc}", file=str(study.path)) from None

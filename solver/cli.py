@@ -121,6 +121,41 @@ def _cmd_materials(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from mpi4py import MPI
+
+    from .validation import format_summary, read_iv, validate_iv
+
+    comm = MPI.COMM_WORLD
+    if not args.iv:
+        raise InterphaseError("validate: give --iv FILE.csv (measured I-V data to fit and compare)")
+    data = read_iv(args.iv, area_cm2=args.area, temperature_K=args.temperature)
+    out = Path(args.out) if args.out else Path("results") / ("validate_" + Path(args.iv).stem)
+    sim = None
+    if args.case:
+        sim = _simulate_iv(args.case, data.temperatures_K, out / "simulation", comm)
+    summary = validate_iv(data, sim=sim, out_dir=out if comm.rank == 0 else None)
+    if comm.rank == 0:
+        print(format_summary(summary))
+        print(f"  report in {out}/")
+    return 0
+
+
+def _simulate_iv(case_path: str, temps: list[float], out: Path, comm) -> dict:
+    """Run a case's I-V study at the measured temperatures; ``{T: (V, J in A/m^2)}``."""
+    import numpy as np
+
+    from .case import load_case
+    from .studies.runner import run_case
+
+    tlist = ", ".join(f"{t:g}" for t in temps)
+    case = load_case(case_path, [f"temperature_K=[{tlist}]", 'study.kind="iv"'])
+    summary = run_case(case, out, comm, command=sys.argv)
+    return {e["temperature_K"]: (np.asarray(e["iv"]["voltage_V"]),
+                                 np.asarray(e["iv"]["current_density_A_per_cm2"]) * 1e4)
+            for e in summary["per_temperature"]}
+
+
 def _cmd_keys(args: argparse.Namespace) -> int:
     from .case import reference_markdown
 
@@ -148,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("materials", help="list the material library with sources")
     m.add_argument("name", nargs="?", help="one material")
     m.set_defaults(func=_cmd_materials)
+    v = sub.add_parser("validate", help="fit measured I-V(T) data; compare with a simulation")
+    v.add_argument("--iv", help="measured I-V CSV (units in the header)")
+    v.add_argument("--case", help="simulate this case's I-V at the measured temperatures")
+    v.add_argument("--area", type=float, help="device area (cm2) when the file has currents")
+    v.add_argument("--temperature", type=float, help="temperature (K) for files without one")
+    v.add_argument("--out", help="report folder (default results/validate_<file>)")
+    v.set_defaults(func=_cmd_validate)
     k = sub.add_parser("keys", help="print the case-file reference (Markdown)")
     k.set_defaults(func=_cmd_keys)
     return p
@@ -162,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             argv[i:i + 2] = [f"--petsc={argv[i + 1]}", ""]
     args = build_parser().parse_args([a for a in argv if a != ""])
     rank = 0
-    if args.command == "run":
+    if args.command in ("run", "validate"):
         from mpi4py import MPI
 
         rank = MPI.COMM_WORLD.rank

@@ -147,7 +147,7 @@ def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
     """Fit the single-diode model to one I-V curve.
 
     Args:
-        V: Voltage (V), ascending.
+        V: Voltage (V).
         J: Current density (A/m^2), forward positive.
         T_K: Temperature (K).
 
@@ -155,11 +155,15 @@ def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
         The fitted parameters with their residual and uncertainty.
 
     Raises:
-        InterphaseError: Fewer than 3 forward points (V > 3 V_T, J > 0) or fewer than 5 usable
-            points.
+        InterphaseError: |J| larger in reverse than in forward bias, fewer than 3 forward
+            points (V > 3 V_T, J > 0) or fewer than 5 usable points.
     """
-    V, J = np.asarray(V, float), np.asarray(J, float)
-    Vt = thermal_voltage(T_K)
+    o = np.argsort(V, kind="stable")
+    V, J, Vt = np.asarray(V, float)[o], np.asarray(J, float)[o], thermal_voltage(T_K)
+    vv = min(-V[0], V[-1])
+    if vv > 0 and np.interp(-vv, V, np.abs(J)) > 2.0 * np.interp(vv, V, np.abs(J)):
+        raise InterphaseError(f"T = {T_K:g} K: |J| is larger at -{vv:g} V than at +{vv:g} V; "
+                              "is the polarity reversed? (forward = positive V and J)")
     if np.count_nonzero((V > 3 * Vt) & (J > 0)) < 3:
         raise InterphaseError(f"T = {T_K:g} K: fewer than 3 forward points (V > {3 * Vt:.3f} V "
                               "with J > 0); is the polarity reversed?")
@@ -176,14 +180,11 @@ def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
         return np.log10(np.maximum(np.abs(Jm), 1e-300)) - target
 
     J0, n0, Rs0, Rsh0 = initial_guess(V, J, T_K)
-    best = None
-    for f_rs in (1.0, 0.1):  # the hand estimate, and one with less Rs and more Rsh
-        x0 = np.array([np.log(J0), n0, np.log(Rs0 * f_rs), np.log(Rsh0 / f_rs)])
-        x0 = np.clip(x0, _LO + 1e-3, _HI - 1e-3)
-        r = least_squares(lambda x: w * model(x), x0, bounds=(_LO, _HI), loss="soft_l1",
-                          f_scale=0.1, x_scale="jac", method="trf")
-        if best is None or r.cost < best.cost:
-            best = r
+    runs = [least_squares(lambda x: w * model(x), np.clip(
+        [np.log(J0), n0, np.log(Rs0 * f), np.log(Rsh0 / f)], _LO + 1e-3, _HI - 1e-3),
+        bounds=(_LO, _HI), loss="soft_l1", f_scale=0.1, x_scale="jac", method="trf")
+        for f in (1.0, 0.1)]  # the hand estimate, and one with less Rs and more Rsh
+    best = min(runs, key=lambda r: r.cost)
     x, jac, raw, dof = best.x, best.jac, model(best.x), max(Vu.size - 4, 1)
     se = np.sqrt(np.abs(np.diag(np.linalg.pinv(jac.T @ jac) * np.sum((w * raw) ** 2) / dof)))
     rel = (float(se[0]), float(se[1] / x[1]), float(se[2]), float(se[3]))
@@ -225,10 +226,9 @@ class Activation:
 
 def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     m, b = _slope(x, y)
-    if x.size < 3:
-        return m, b, float("nan")
     ssr = float(np.sum((y - (m * x + b)) ** 2))
-    return m, b, float(np.sqrt(ssr / (x.size - 2) / np.sum((x - x.mean()) ** 2)))
+    se = np.sqrt(ssr / (x.size - 2) / np.sum((x - x.mean()) ** 2)) if x.size > 2 else np.nan
+    return m, b, float(se)
 
 
 def activation(fits: list[DiodeFit] | tuple[DiodeFit, ...]) -> Activation | None:

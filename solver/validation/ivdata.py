@@ -71,12 +71,14 @@ class IVData:
         curves: One curve per temperature, by ascending temperature.
         columns: ``(quantity, header cell)`` of the columns used.
         comments: The file's ``#`` comment lines (without the ``#``).
+        area_cm2: Device area used to turn a current into a current density (cm^2), or None.
     """
 
     path: str
     curves: tuple[IVCurve, ...]
     columns: tuple[tuple[str, str], ...]
     comments: tuple[str, ...] = ()
+    area_cm2: float | None = None
 
     @property
     def temperatures_K(self) -> tuple[float, ...]:
@@ -153,7 +155,8 @@ def _parse_float(cell: str, file: str, key: str, lineno: int) -> float:
         value = float(cell)
     except ValueError:
         what = "empty cell" if cell == "" else f"'{cell}' is not a number"
-        raise CaseError(f"line {lineno}: {what}", file=file, key=key) from None
+        hint = "units belong in the header only" if re.match(r"[-+]?\.?\d", cell) else None
+        raise CaseError(f"line {lineno}: {what}", file=file, key=key, hint=hint) from None
     if not math.isfinite(value):
         raise CaseError(f"line {lineno}: non-finite value '{cell}'", file=file, key=key)
     return value
@@ -251,4 +254,5 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
         v.flags.writeable = jj.flags.writeable = False
         curves.append(IVCurve(T_K=Tc, V=v, J=jj))
     cols = tuple((k, header[j]) for k, (j, _, _) in used.items())
-    return IVData(path=file, curves=tuple(curves), columns=cols, comments=tuple(comments))
+    return IVData(path=file, curves=tuple(curves), columns=cols, comments=tuple(comments),
+                  area_cm2=float(area_cm2) if "current" in used else None)

@@ -62,3 +62,19 @@ def test_run_with_set_and_petsc(tmp_path):
     assert s["iv"]["voltage_V"] == [0.0, 0.3]
     assert "--set" in s["provenance"]["command"]
     assert s["provenance"]["case_sha256"]
+
+
+def test_validate_iv_file(tmp_path):
+    out = tmp_path / "val"
+    r = interphase("validate", "--iv", CASES / "data" / "tio2_psi_diode_iv_T.csv", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "phi_B" in r.stdout
+    assert (out / "iv_fit.png").is_file() and (out / "validation.json").is_file()
+
+
+def test_validate_bad_file_one_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("voltage_V,current_density_A_per_cm2\n0.1,abc\n0.2,1e-3\n0.3,1e-2\n")
+    r = interphase("validate", "--iv", bad)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr

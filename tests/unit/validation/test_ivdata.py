@@ -60,7 +60,9 @@ def test_header_spellings(tmp_path, header, factor):
                                               ("nA", 1e-9)])
 def test_current_with_area(tmp_path, unit, factor):
     p = _write(tmp_path, _csv(f"voltage_V,current_{unit},temperature_K"))
-    c = read_iv(p, area_cm2=0.01).curves[0]
+    d = read_iv(p, area_cm2=0.01)
+    c = d.curves[0]
+    assert d.area_cm2 == 0.01
     np.testing.assert_allclose(c.J, np.array([-1.0, 0.0, 2.0, 8.0]) * factor / 1e-6)
 
 
@@ -107,6 +109,8 @@ ERRORS = [
     (_csv("voltage_V,voltage_mV,current_density_A_per_cm2", ROWS), {}, "voltage_mV", "second volt"),
     (GOOD + "\n0.1,1e-3,300\n0.2,abc,300\n0.3,1e-2,300\n", {}, "current_density_A_per_cm2",
      "line 3: 'abc' is not a number"),
+    (GOOD + "\n0.1,1e-3,300\n0.2,2e-3 A,300\n0.3,1e-2,300\n", {}, "current_density_A_per_cm2",
+     "'2e-3 A' is not a number (units belong in the header only)"),
     (GOOD + "\n0.1,1e-3,300\n0.2,,300\n0.3,1e-2,300\n", {}, "current_density_A_per_cm2",
      "line 3: empty cell"),
     (GOOD + "\n0.1,1e-3,300\n0.2,nan,300\n0.3,1e-2,300\n", {}, "current_density_A_per_cm2",

@@ -3,8 +3,7 @@
 Defaults: Newton with a full step, a direct LU solve (KLU in serial, MUMPS in parallel; PETSc's
 own LU does not pivot and fails on drift-diffusion Jacobians), component-wise logarithmic
 damping of large updates (``d -> sign(d) (1 + ln |d|)`` beyond one thermal voltage), and
-convergence on the largest update followed by one polishing step. Any PETSc option can be added
-or overridden.
+convergence on the largest update. Any PETSc option can be added or overridden.
 """
 
 from __future__ import annotations
@@ -97,7 +96,6 @@ class NewtonSolver:
         self.A = compat.create_matrix(self.a)
         self.tol, self.max_it, self.d0 = update_tolerance, max_iterations, damping_threshold
         self._last_update = math.inf
-        self._polished = False
         self.prefix = f"interphase{next(_ids)}_"
         opts = PETSc.Options()
         defaults = {
@@ -153,11 +151,9 @@ class NewtonSolver:
         if not math.isfinite(fnorm):
             return -4
         if it > 0 and self._last_update < self.tol:
-            # one more (quadratically convergent) step polishes the last digits, which carry
-            # the tiny quasi-Fermi differences of majority carriers (compensated unknowns)
-            if self._polished or self._last_update < 1e-30:
-                return 4
-            self._polished = True
+            # Newton converges quadratically: once an update below tol has been applied the
+            # remaining error is ~tol^2, which the compensated unknowns can represent
+            return 4
         if it >= self.max_it:
             return -5
         return 0
@@ -172,7 +168,6 @@ class NewtonSolver:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
         self._last_update = math.inf
-        self._polished = False
         try:
             self.snes.solve(None, self.x)
             reason = self.snes.getConvergedReason()

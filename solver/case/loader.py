@@ -129,7 +129,22 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
     contact_tables = {name: S.validate_table(t, S.CONTACT, f"contacts.{name}", file)
                       for name, t in top["contacts"].items()}
     contacts = build_contacts(contact_tables, layers, lib, file)
-    study = _study(S.validate_table(top["study"], S.STUDY, "study", file), contacts, file)
+    many = len(top["study"]) > 1
+    studies = []
+    for i, t in enumerate(top["study"]):
+        where = f"study[{i}]" if many else "study"
+        t = S.validate_table(t, S.STUDY, where, file)
+        if many and not t["name"]:
+            raise CaseError("several studies need a name each", file=file, key=where + ".name")
+        studies.append(_study(t, contacts, file, where))
+    names = [s.name for s in studies]
+    if len(set(names)) != len(names):
+        raise CaseError("study names must be unique", file=file, key="study")
+    for s in studies:
+        missing = [n for n in s.reference_without_layers if n not in [ly.name for ly in layers]]
+        if missing:
+            raise CaseError(f"no layer named {missing[0]!r}", file=file,
+                            key="study.reference_without_layers")
     phys = S.validate_table(top["physics"] or {}, S.PHYSICS, "physics", file)
     solv = S.validate_table(top["solver"] or {}, S.SOLVER, "solver", file)
     mesh = S.validate_table(top["mesh"] or {}, S.MESH, "mesh", file)
@@ -141,7 +156,7 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
     return Case(
         name=top["name"], path=file, description=top["description"],
         temperatures=top["temperature_K"], layers=layers, contacts=contacts, materials=lib,
-        study=study,
+        studies=tuple(studies),
         physics=Physics(statistics=phys["statistics"], recombination=phys["recombination"],
                         incomplete_ionisation=phys["incomplete_ionisation"],
                         heterointerface=phys["heterointerface"]),
@@ -166,7 +181,7 @@ def _petsc_options(table: Mapping[str, Any] | None, file: str) -> dict[str, str]
     return opts
 
 
-def _study(t: dict[str, Any], contacts: dict, file: str) -> Study:
+def _study(t: dict[str, Any], contacts: dict, file: str, where: str = "study") -> Study:
     contact = t["contact"]
     if contact is None:
         contact = next(c.name for c in contacts.values() if c.at == "left")
@@ -182,14 +197,17 @@ def _study(t: dict[str, Any], contacts: dict, file: str) -> Study:
     waveform: tuple = ()
     if t["kind"] in ("transient", "leakage"):
         waveform = _waveform(t, file)
-    return Study(kind=t["kind"], contact=contact, voltages=tuple(voltages),
+    return Study(kind=t["kind"], contact=contact, name=t["name"] or t["kind"],
+                 voltages=tuple(voltages),
                  rectification_biases=t["rectification_biases_V"],
                  knee_method=t["knee_method"], knee_current=t["knee_current_A_per_cm2"] * 1e4,
                  waveform=waveform, t_end=t["t_end_s"] or 0.0, dt_initial=t["dt_initial_s"],
                  dt_max=t["dt_max_s"] or (t["t_end_s"] or 0.0) / 20,
                  time_tolerance=t["time_tolerance"],
                  frequencies=_frequencies(t, file) if t["kind"] == "impedance" else (),
-                 bias=t["bias_V"], area=None if t["area_cm2"] is None else t["area_cm2"] * 1e-4)
+                 bias=t["bias_V"], area=None if t["area_cm2"] is None else t["area_cm2"] * 1e-4,
+                 reference_without_layers=tuple(t["reference_without_layers"] or ()),
+                 reference_metal=t["reference_metal"])
 
 
 def _frequencies(t: dict[str, Any], file: str) -> tuple[float, ...]:

@@ -82,6 +82,7 @@ class Study:
 
     kind: str
     contact: str
+    name: str = ""
     voltages: tuple[float, ...] = ()
     rectification_biases: tuple[float, ...] = (1.0,)
     knee_method: str = "inflexion"
@@ -94,6 +95,8 @@ class Study:
     frequencies: tuple[float, ...] = ()
     bias: float = 0.0
     area: float | None = None
+    reference_without_layers: tuple[str, ...] = ()
+    reference_metal: str | None = None
 
     def bias_at(self, t: float) -> float:
         """Bias of the waveform at time ``t`` (s), piecewise linear, constant beyond its ends."""
@@ -150,7 +153,7 @@ class Case:
         layers: Layers from left to right.
         contacts: Contacts by name.
         materials: Material library including the case's overrides.
-        study: The study.
+        studies: The studies, run in turn on the same device.
         physics: Model switches.
         solver: Solver settings.
         mesh: Mesh defaults.
@@ -166,13 +169,18 @@ class Case:
     layers: tuple[Layer, ...]
     contacts: dict[str, Contact]
     materials: MaterialLibrary
-    study: Study
+    studies: tuple[Study, ...]
     physics: Physics
     solver: SolverOptions
     mesh: MeshOptions
     plots: bool = True
     fields: bool = True
     source_hash: str = ""
+
+    @property
+    def study(self) -> Study:
+        """The first (often the only) study."""
+        return self.studies[0]
 
     def contact_at(self, side: str) -> Contact:
         """The contact at ``side`` ('left' or 'right')."""
@@ -267,3 +275,28 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
                         file=file, key="contacts", hint="define [contacts.left] and "
                         "[contacts.right]")
     return contacts
+
+
+def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = None) -> Case:
+    """A copy of ``case`` without the named layers (e.g. the interphase, for a reference run).
+
+    A contact whose neighbour becomes an electrolyte turns into an ion-blocking one (with
+    ``metal`` if given, else its own work function).
+    """
+    from dataclasses import replace
+
+    layers = tuple(ly for ly in case.layers if ly.name not in names)
+    if not layers:
+        raise CaseError("removing those layers leaves no stack", file=case.path,
+                        key="study.reference_without_layers")
+    ends = {"left": layers[0], "right": layers[-1]}
+    contacts = {}
+    for name, c in case.contacts.items():
+        if case.is_electrolyte(ends[c.at]) and c.kind in ("ohmic", "schottky"):
+            wf = case.materials.get(metal).workfunction if metal else c.workfunction
+            if wf is None:
+                raise CaseError("the reference contact on the electrolyte needs a metal",
+                                file=case.path, key="study.reference_metal")
+            c = replace(c, kind="blocking", workfunction=wf)
+        contacts[name] = c
+    return replace(case, layers=layers, contacts=contacts, name=case.name + " (reference)")

@@ -52,7 +52,8 @@ TOP: dict[str, Key] = {
     "layers": Key("tables", "array of [[layers]] from left (x = 0) to right", required=True),
     "contacts": Key("table", "[contacts.NAME] tables, one per stack end", required=True),
     "materials": Key("table", "[materials.NAME] overrides of library values (300 K values)"),
-    "study": Key("table", "[study] what to compute", required=True),
+    "study": Key("table_or_tables", "[study] what to compute, or [[study]] several studies "
+                 "run in turn on the same device (each needs a name)", required=True),
     "physics": Key("table", "[physics] model switches"),
     "solver": Key("table", "[solver] Newton / continuation / PETSc options"),
     "mesh": Key("table", "[mesh] default grading for every layer"),
@@ -92,6 +93,7 @@ CONTACT: dict[str, Key] = {
 
 STUDY: dict[str, Key] = {
     "kind": Key("str", "study kind", required=True, choices=STUDY_KINDS),
+    "name": Key("str", "study name (output subfolder when a case has several studies)"),
     "contact": Key("str", "contact that carries the bias; the other is ground"),
     "voltages_V": Key("range", "applied biases (V): a list or {start, stop, step}"),
     "rectification_biases_V": Key("numbers", "biases |V| for the rectification ratio (V)",
@@ -113,6 +115,10 @@ STUDY: dict[str, Key] = {
     "bias_V": Key("number", "impedance: DC bias of the biased contact (V)", default=0.0),
     "area_cm2": Key("number", "electrode area (cm2): impedance also in ohm, current in A",
                     check="positive"),
+    "reference_without_layers": Key("strs", "leakage: also run the stack without these layers "
+                                    "(e.g. the interphase) and report the ratio"),
+    "reference_metal": Key("str", "leakage reference: metal of the contact that then touches "
+                           "the electrolyte (default: the contact's own)"),
 }
 
 PHYSICS: dict[str, Key] = {
@@ -236,6 +242,11 @@ def check_value(v: Any, key: Key, err: Callable[[str], CaseError]) -> Any:
         return tuple(_number(x, key, err) for x in items)
     if kind == "range":
         return _range(v, key, err)
+    if kind == "table_or_tables":
+        items = v if isinstance(v, list) else [v]
+        if not items or not all(isinstance(t, Mapping) for t in items):
+            raise err("expected a table [study] or an array of tables [[study]]")
+        return items
     if kind == "tables":
         if not isinstance(v, list) or not all(isinstance(t, Mapping) for t in v):
             raise err("expected an array of tables, e.g. [[layers]]")

@@ -39,7 +39,8 @@ def merge_entries(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence[str],
                   entries: Sequence[dict[str, Any]], bds: Sequence[Mapping[str, np.ndarray]],
-                  extra: Mapping[str, Any], plots_on: bool) -> dict[str, Any]:
+                  extra: Mapping[str, Any], plots_on: bool,
+                  n_temperatures: int | None = None) -> dict[str, Any]:
     """Write summary.json, band_diagram.csv, iv.csv and PNGs for the finished temperatures.
 
     Args:
@@ -51,6 +52,7 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
         bds: One band diagram per temperature.
         extra: More top-level summary keys (mesh, provenance, status).
         plots_on: Whether to draw PNGs.
+        n_temperatures: Temperatures the run will have (file names carry T when > 1).
 
     Returns:
         The summary written.
@@ -83,9 +85,12 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
             lk.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
         write_csv(out / "leakage.csv", lk)
         if plots_on and extra.get("leakage_vs_temperature"):
-            series = {f"{pol}": ([1000.0 / t for t in d["temperature_K"]],
-                                 np.abs(d["effective_conductivity_S_per_cm"]))
-                      for pol, d in extra["leakage_vs_temperature"].items()}
+            series = {}
+            for label, key in (("", "leakage_vs_temperature"),
+                               ("reference ", "reference_vs_temperature")):
+                for pol, d in (extra.get(key) or {}).items():
+                    series[f"{label}{pol}"] = ([1000.0 / t for t in d["temperature_K"]],
+                                               np.abs(d["effective_conductivity_S_per_cm"]))
             plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
                      "effective electronic conductivity (S/cm)",
                      f"{case_name}: DC polarisation", logy=True)
@@ -104,15 +109,15 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps
     if plots_on:
-        _plots(out, case_name, layer_names, entries, bds)
+        _plots(out, case_name, layer_names, entries, bds, n_temperatures or len(entries))
     write_json(out / "summary.json", summary)
     return summary
 
 
-def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds) -> None:
+def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds, n_temps: int) -> None:
     for e, bd in zip(entries, bds, strict=True):
         T = e["temperature_K"]
-        suffix = "" if len(entries) == 1 else f"_{T:g}K"
+        suffix = "" if n_temps == 1 else f"_{T:g}K"
         plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
                            f"{case_name}: equilibrium at {T:g} K")
         window = plots.zoom_window(bd, names)
@@ -128,7 +133,7 @@ def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds) -> Non
     for e in entries:
         tr = e.get("transient", {})
         if tr.get("time_s"):
-            suffix = "" if len(entries) == 1 else f"_{e['temperature_K']:g}K"
+            suffix = "" if n_temps == 1 else f"_{e['temperature_K']:g}K"
             parts = {k.replace("_A_per_cm2", "").replace("current_density", "total"):
                      (tr["time_s"], np.abs(tr[k])) for k in
                      ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",

@@ -10,8 +10,9 @@ from typing import Any
 from mpi4py import MPI
 
 from ..analysis.arrhenius import leakage_summary
-from ..case import Case
+from ..case import Case, Study, case_without_layers
 from ..errors import CaseError
+from ..results.atomic import write_json
 from ..results.fields import FieldWriter
 from ..results.outputs import write_outputs
 from ..results.provenance import provenance
@@ -36,10 +37,11 @@ STUDIES = {
 def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
              petsc_options: dict[str, str] | None = None,
              command: list[str] | None = None) -> dict[str, Any]:
-    """Run ``case`` and write its results under ``out``.
+    """Run every study of ``case`` and write its results under ``out``.
 
-    Results are rewritten (atomically) after every temperature, so a killed run keeps what it
-    finished.
+    One study: its files go to ``out``. Several: each to ``out/<study name>`` and ``out``
+    gets a summary with one entry per study. Results are rewritten (atomically) after every
+    temperature, so a killed run keeps what it finished.
 
     Args:
         case: The validated case.
@@ -52,13 +54,32 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
         The summary (on every rank).
     """
     t0 = time.perf_counter()
-    kind = case.study.kind
-    if kind not in STUDIES:
-        raise CaseError(f"study kind '{kind}' is not available in this version",
-                        file=case.path, key="study.kind",
-                        hint=f"available: {', '.join(STUDIES)}")
+    for study in case.studies:
+        if study.kind not in STUDIES:
+            raise CaseError(f"study kind '{study.kind}' is not available in this version",
+                            file=case.path, key="study.kind",
+                            hint=f"available: {', '.join(STUDIES)}")
     out = Path(out)
     pb = DeviceProblem(case, comm, petsc_options)
+    if len(case.studies) == 1:
+        return run_study(pb, case.study, out, t0, petsc_options, command)
+    summaries = {s.name: run_study(pb, s, out / s.name, t0, petsc_options, command)
+                 for s in case.studies}
+    summary = {"case": case.name, "studies": summaries,
+               "status": "ok" if all(v["status"] == "ok" for v in summaries.values())
+               else "incomplete",
+               "provenance": provenance(case.source_hash, comm.size,
+                                        time.perf_counter() - t0, command)}
+    if comm.rank == 0:
+        write_json(out / "summary.json", summary)
+    return summary
+
+
+def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
+              petsc_options: dict[str, str] | None = None,
+              command: list[str] | None = None) -> dict[str, Any]:
+    """Run one study at every temperature of the case and write its files under ``out``."""
+    case, comm, kind = pb.case, pb.comm, study.kind
     mesh_info = {"nodes": comm.allreduce(pb.dm.num_nodes, op=MPI.SUM),
                  "length_nm": pb.scaling.L0 * 1e9}
     entries, bds = [], []
@@ -69,11 +90,20 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
             out.mkdir(parents=True, exist_ok=True)
         comm.Barrier()
         writer = FieldWriter(out / "fields.xdmf", pb.dm.mesh, pb.field_expressions())
+    reference = _reference_problem(pb, study, petsc_options)
     for T in case.temperatures:
-        entry, bd = STUDIES[kind](pb, case.study, T)
+        entry, bd = STUDIES[kind](pb, study, T)
         if writer:
             pb.restore(pb.equilibrium_state)
             writer.write(T)
+        if reference is not None:
+            ref_entry, _ = STUDIES[kind](reference, study, T)
+            entry["reference"] = {"without_layers": list(study.reference_without_layers),
+                                  **ref_entry["leakage"]}
+            entry["leakage"]["ratio_to_reference"] = [
+                a / b if b else float("nan") for a, b in zip(
+                    entry["leakage"]["effective_conductivity_S_per_cm"],
+                    ref_entry["leakage"]["effective_conductivity_S_per_cm"], strict=True)]
         entries.append(entry)
         bds.append(bd)
         status = "ok" if all(e.get("status", "ok") == "ok" for e in entries) else "incomplete"
@@ -85,11 +115,24 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
                         if kind == "leakage" else {}),
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
+            if reference is not None:
+                extra["reference_vs_temperature"] = leakage_summary(
+                    [{"temperature_K": e["temperature_K"], "leakage": e["reference"]}
+                     for e in entries])
             extra["fields"] = "fields.xdmf (time = temperature in K; x in units of "\
                 f"{pb.scaling.L0 * 1e9:g} nm)" if writer else None
             summary = write_outputs(out, case_name=case.name, kind=kind,
                                     layer_names=pb.dm.layer_names, entries=entries, bds=bds,
-                                    extra=extra, plots_on=case.plots)
+                                    extra=extra, plots_on=case.plots,
+                                    n_temperatures=len(case.temperatures))
     if writer:
         writer.close()
     return comm.bcast(summary, root=0)
+
+
+def _reference_problem(pb: DeviceProblem, study: Study,
+                       petsc_options: dict[str, str] | None) -> DeviceProblem | None:
+    if study.kind != "leakage" or not study.reference_without_layers:
+        return None
+    ref = case_without_layers(pb.case, study.reference_without_layers, study.reference_metal)
+    return DeviceProblem(ref, pb.comm, petsc_options)

@@ -144,7 +144,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     comm = MPI.COMM_WORLD
     if not args.iv:
-        raise InterphaseError("validate: give --iv FILE.csv (measured I-V data to fit and compare)")
+        return _validate_paper(args, comm)
     data = read_iv(args.iv, area_cm2=args.area, temperature_K=args.temperature)
     out = Path(args.out) if args.out else Path("results") / ("validate_" + Path(args.iv).stem)
     sim = None
@@ -154,6 +154,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if comm.rank == 0:
         print(format_summary(summary))
         print(f"  report in {out}/")
+    return 0
+
+
+def _validate_paper(args: argparse.Namespace, comm) -> int:
+    from .validation.calibration import read_overrides
+    from .validation.experiments import ROOT
+    from .validation.paper import run_validation
+
+    out = Path(args.out) if args.out else Path("results") / "validation"
+    default = ROOT / "cases" / "validation" / "calibrated.toml"
+    params = args.parameters or (str(default) if default.is_file() else "none")
+    overrides = [] if params == "none" else read_overrides(params)
+    result = run_validation(out, comm, quick=args.quick, overrides=overrides)
+    if comm.rank == 0:
+        from .validation.paper import _fmt
+
+        for r in result["metrics"]:
+            print(f"  {r['verdict']:>7}  {r['quantity']}: model {_fmt(r['model'])} "
+                  f"(measured {_fmt(r['measured'])})")
+        print(f"report in {out}/report.md")
     return 0
 
 
@@ -170,6 +190,22 @@ def _simulate_iv(case_path: str, temps: list[float], out: Path, comm) -> dict:
     return {e["temperature_K"]: (np.asarray(e["iv"]["voltage_V"]),
                                  np.asarray(e["iv"]["current_density_A_per_cm2"]) * 1e4)
             for e in summary["per_temperature"]}
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from mpi4py import MPI
+
+    from .validation.calibration import SPEC, calibrate
+
+    comm = MPI.COMM_WORLD
+    out = Path(args.out) if args.out else Path("results") / "calibration"
+    result = calibrate(out, comm, Path(args.spec) if args.spec else SPEC, args.max_evaluations)
+    if comm.rank == 0:
+        for k, v in result["parameters"].items():
+            print(f"  {k} = {v:.4g}")
+        print(f"  targets at the optimum: {result['model_at_best']}")
+        print(f"  {result['message']}; parameters in {out}/calibrated.toml")
+    return 0
 
 
 def _cmd_keys(args: argparse.Namespace) -> int:
@@ -204,10 +240,26 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--case", help="simulate this case's I-V at the measured temperatures")
     v.add_argument("--area", type=float, help="device area (cm2) when the file has currents")
     v.add_argument("--temperature", type=float, help="temperature (K) for files without one")
-    v.add_argument("--out", help="report folder (default results/validate_<file>)")
+    v.add_argument("--out", help="report folder (default results/validation or "
+                   "results/validate_<file>)")
+    v.add_argument("--quick", action="store_true", help="paper validation with fewer "
+                   "temperatures and frequencies")
+    v.add_argument("--parameters", help="calibrated parameters (calibrated.toml from "
+                   "`interphase calibrate`; default cases/validation/calibrated.toml; 'none' "
+                   "for the library values)")
     v.set_defaults(func=_cmd_validate)
+    cal = sub.add_parser("calibrate", help="fit the uncertain parameters to the calibration "
+                         "targets (MPI-parallel finite differences)")
+    cal.add_argument("--spec", help="calibration file (default cases/validation/calibration.toml)")
+    cal.add_argument("--out", help="output folder (default results/calibration)")
+    cal.add_argument("--max-evaluations", type=int, default=30,
+                     help="least-squares function evaluations (each = n+1 simulations)")
+    cal.set_defaults(func=_cmd_calibrate)
     k = sub.add_parser("keys", help="print the case-file reference (Markdown)")
     k.set_defaults(func=_cmd_keys)
+    from .sweep.cli import add_sweep_parser
+
+    add_sweep_parser(sub)
     return p
 
 
@@ -220,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
             argv[i:i + 2] = [f"--petsc={argv[i + 1]}", ""]
     args = build_parser().parse_args([a for a in argv if a != ""])
     rank = 0
-    if args.command in ("run", "validate"):
+    if args.command in ("run", "validate", "calibrate") or (
+            args.command == "sweep" and not args.status):
         from mpi4py import MPI
 
         rank = MPI.COMM_WORLD.rank

@@ -36,6 +36,7 @@ FACTORS: dict[str, float] = {
     "ohm": 1.0,
     "Hz": 1.0,
     "cm2": 1e-4,
+    "per_cm_s_V2": 1e2,  # Kane A: cm^-3 s^-1 per (V/cm)^2 -> m^-3 s^-1 per (V/m)^2
 }
 _SUFFIXES = sorted(FACTORS, key=len, reverse=True)
 

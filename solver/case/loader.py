@@ -27,7 +27,8 @@ from .model import (
 def parse_set(assignment: str) -> tuple[list[str], Any]:
     """Parse a ``--set`` override ``dotted.key=value`` (value in TOML syntax, else a string).
 
-    ``layers.1.donors_cm3=1e18`` addresses the second layer.
+    ``layers.1.donors_cm3=1e18`` addresses the second layer; ``layers.n-TiO2.donors_cm3=1e18``
+    the layer named ``n-TiO2`` (items of arrays of tables are found by index or by name).
 
     Args:
         assignment: The override text.
@@ -48,15 +49,23 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
     return path, value
 
 
+def _item(node: list, part: str, path: list[str], i: int) -> Any:
+    """Item ``part`` (an index or a ``name``) of an array of tables."""
+    if part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    for item in node:
+        if isinstance(item, dict) and item.get("name") == part:
+            return item
+    raise CaseError(f"--set {'.'.join(path)}: no item {part} in "
+                    f"{'.'.join(path[:i]) or 'document'}")
+
+
 def apply_set(doc: dict[str, Any], path: list[str], value: Any) -> None:
     """Set ``value`` at ``path`` inside the raw TOML document ``doc`` (in place)."""
     node: Any = doc
     for i, part in enumerate(path[:-1]):
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise CaseError(f"--set {'.'.join(path)}: no item {part} in "
-                                f"{'.'.join(path[:i]) or 'document'}")
-            node = node[int(part)]
+            node = _item(node, part, path, i)
         else:
             node = node.setdefault(part, {})
         if not isinstance(node, dict | list):
@@ -159,7 +168,9 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
         studies=tuple(studies),
         physics=Physics(statistics=phys["statistics"], recombination=phys["recombination"],
                         incomplete_ionisation=phys["incomplete_ionisation"],
-                        heterointerface=phys["heterointerface"]),
+                        heterointerface=phys["heterointerface"],
+                        impact_ionisation=phys["impact_ionisation"],
+                        band_to_band=phys["band_to_band"]),
         solver=SolverOptions(
             max_iterations=solv["max_iterations"], update_tolerance=solv["update_tolerance"],
             bias_step=solv["bias_step_V"], min_bias_step=solv["min_bias_step_V"],

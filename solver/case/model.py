@@ -118,6 +118,8 @@ class Physics:
     recombination: tuple[str, ...] = ("srh",)
     incomplete_ionisation: bool = False
     heterointerface: str = "continuous"
+    impact_ionisation: bool = False
+    band_to_band: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

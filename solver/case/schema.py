@@ -127,6 +127,10 @@ PHYSICS: dict[str, Key] = {
                          choices=RECOMBINATION),
     "incomplete_ionisation": Key("bool", "dopant ionisation from donor/acceptor levels",
                                  default=False),
+    "impact_ionisation": Key("bool", "avalanche generation (van Overstraeten - de Man)",
+                             default=False),
+    "band_to_band": Key("bool", "band-to-band tunnelling generation (local Kane model)",
+                        default=False),
     "heterointerface": Key("str", "carrier transport across band offsets: continuous "
                            "quasi-Fermi levels (drift-diffusion) or thermionic emission",
                            default="continuous", choices=("continuous", "thermionic")),

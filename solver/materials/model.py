@@ -160,6 +160,8 @@ class Semiconductor:
         ii_bn: Impact ionisation b_n (V/m).
         ii_ap: Impact ionisation a_p (1/m).
         ii_bp: Impact ionisation b_p (V/m).
+        btbt_A: Kane band-to-band prefactor A in ``G = A E^2 exp(-B/E)`` (m^-1 s^-1 V^-2).
+        btbt_B: Kane exponent field B (V/m).
         sources: Field name -> citation (with provenance tag).
     """
 
@@ -195,6 +197,8 @@ class Semiconductor:
     ii_bn: float = 0.0
     ii_ap: float = 0.0
     ii_bp: float = 0.0
+    btbt_A: float = 0.0
+    btbt_B: float = 0.0
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -206,7 +210,7 @@ class Semiconductor:
             _check(n, f, getattr(self, f), ">0")
         for f in ("varshni_alpha", "B_rad", "C_n", "C_p", "donor_level", "acceptor_level",
                   "mu_n_activation", "mu_p_activation", "A_n", "A_p", "ii_an", "ii_bn",
-                  "ii_ap", "ii_bp", "dos_exponent"):
+                  "ii_ap", "ii_bp", "dos_exponent", "btbt_A", "btbt_B"):
             _check(n, f, getattr(self, f), ">=0")
         _check(n, "trap_level", self.trap_level, "finite")
         for f in ("mu_n_exponent", "mu_p_exponent"):

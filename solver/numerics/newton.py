@@ -79,14 +79,16 @@ class NewtonSolver:
         petsc_options: Extra options (without the prefix); override the defaults.
         before_step: Optional callback run before each update is applied; it may change the
             representation of ``u`` (not its value), e.g. to renormalise compensated unknowns.
+        max_step: Largest update component after damping (a trust region; scaled units).
     """
 
     def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
                  max_iterations: int = 60, update_tolerance: float = 1e-9,
                  damping_threshold: float = 1.0, linear_solver: str = "auto",
                  petsc_options: dict[str, Any] | None = None,
-                 before_step: Any = None) -> None:
+                 before_step: Any = None, max_step: float = np.inf) -> None:
         self.u, self.bcs, self.comm = u, bcs, comm
+        self.max_step = max_step
         self.before_step = before_step
         self.constraints: list = []  # RowConstraint (see solver.numerics.constraints)
         self.L = fem.form(F)
@@ -103,7 +105,8 @@ class NewtonSolver:
             "ksp_type": "preonly", "pc_type": "lu",
             "pc_factor_mat_solver_type": default_linear_solver(comm, linear_solver),
         }
-        for k, v in {**defaults, **(petsc_options or {})}.items():
+        merged = {**defaults, **(petsc_options or {})}
+        for k, v in merged.items():
             opts[self.prefix + k] = v
         snes = PETSc.SNES().create(comm)
         snes.setOptionsPrefix(self.prefix)
@@ -115,6 +118,8 @@ class NewtonSolver:
         snes.getKSP().setFromOptions()
         snes.setLineSearchPreCheck(self._damp)
         self.snes = snes
+        for k in merged:  # the objects have read them: keep the global database small
+            opts.delValue(self.prefix + k)
 
     # -- callbacks ------------------------------------------------------------------------
     def _sync(self, x: PETSc.Vec) -> None:
@@ -139,7 +144,8 @@ class NewtonSolver:
         big = np.abs(arr) > self.d0
         if np.any(big):
             a = np.abs(arr[big])
-            arr[big] = np.sign(arr[big]) * self.d0 * (1.0 + np.log(a / self.d0))
+            arr[big] = np.sign(arr[big]) * np.minimum(self.d0 * (1.0 + np.log(a / self.d0)),
+                                                      self.max_step)
         self._last_update = self.comm.allreduce(
             float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
         if self.before_step is not None:

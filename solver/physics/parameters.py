@@ -26,7 +26,7 @@ from .scaling import Scaling
 CELL_FIELDS = (
     "eps_r", "lnNc", "lnNv", "eta_n", "eta_p", "ND", "NA", "mu_n", "mu_p", "tau_n", "tau_p",
     "ln_n1", "ln_p1", "B_rad", "C_n", "C_p", "ED", "EA", "g_D", "g_A", "semi",
-    "inv_cmax", "u_ion", "N_fixed",
+    "inv_cmax", "u_ion", "N_fixed", "ii_an", "ii_bn", "ii_ap", "ii_bp", "bb_A", "bb_B",
 )
 
 
@@ -127,11 +127,24 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
         "g_A": state.g_A,
         "semi": 0.0 if case.is_electrolyte(ly) else 1.0,
         **ion_values(case, index, s, state.T),
+        **breakdown_values(case, index, s),
     }
     if values["semi"] == 0.0:
         # ions sit at their bulk density where the layer is electronically neutral
         values["u_ion"] = neutral_potential(values, T_REF / state.T)
     return values
+
+
+def breakdown_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
+    """Scaled impact-ionisation and band-to-band coefficients of layer ``index``."""
+    mat = case.materials.get(case.layers[index].material)
+    E0 = s.V_ref / s.L0
+    big = 1e300
+    return {
+        "ii_an": mat.ii_an * s.L0, "ii_bn": mat.ii_bn / E0 if mat.ii_an else big,
+        "ii_ap": mat.ii_ap * s.L0, "ii_bp": mat.ii_bp / E0 if mat.ii_ap else big,
+        "bb_A": mat.btbt_A * E0**2 / s.R0, "bb_B": mat.btbt_B / E0 if mat.btbt_A else big,
+    }
 
 
 def ion_values(case: Case, index: int, s: Scaling, T: float) -> dict[str, float]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dolfinx import fem
 
-from ..physics import carriers, electrodes, ions, poisson, recombination
+from ..physics import carriers, electrodes, generation, ions, poisson, recombination
 from ..physics.parameters import CellParameters
 from .boundary import ContactState
 
@@ -62,11 +62,13 @@ class DeviceForms:
 
     def __init__(self, P: CellParameters, contacts: dict[str, ContactState], measures: tuple,
                  h, statistics: str, incomplete: bool, recombination_terms: tuple[str, ...],
-                 time: TimeCoefficients) -> None:
+                 time: TimeCoefficients, impact: bool = False, btbt: bool = False) -> None:
         self.P, self.contacts, self.h = P, contacts, h
         self.dx, self.dxv, self.ds = measures
         self.stats, self.incomplete, self.rec = statistics, incomplete, recombination_terms
         self.time = time
+        self.impact, self.btbt = impact, btbt
+        self.lagged = None  # (|J_n|, |J_p|) cell-wise, set by the problem with impact ionisation
 
     # -- pieces ---------------------------------------------------------------------------
     def densities(self, f: Fields) -> tuple:
@@ -88,6 +90,17 @@ class DeviceForms:
         for name, z in P.species:
             out[name] = ions.ion_current(f.u, f.xis, name, z, P, h)
         return out
+
+    def generation(self, f: Fields, J: dict):
+        """Breakdown pair generation (impact ionisation, band-to-band), or None."""
+        G = None
+        if self.impact and self.lagged is not None:
+            G = generation.impact_ionisation(f.u, *self.lagged, self.P)
+        if self.btbt:
+            n, p, _ = self.densities(f)
+            bb = generation.band_to_band(f.u, n, p, f.v, f.w, self.P)
+            G = bb if G is None else G + bb
+        return G
 
     def _ddt(self, now, old1, old2):
         t = self.time
@@ -119,6 +132,9 @@ class DeviceForms:
         F = poisson.poisson_residual(f.u, t[0], rho, P, dx, dxv)
         F += (-J["electron"] * t[1].dx(0)) * dx - R * t[1] * dxv
         F += (-J["hole"] * t[2].dx(0)) * dx + R * t[2] * dxv
+        G = self.generation(f, J)
+        if G is not None:  # pairs: like negative recombination, element-wise (midpoint)
+            F += G * t[1] * dx - G * t[2] * dx
         for k, (name, z) in enumerate(P.species):
             F += (-J[name] / z) * t[3 + k].dx(0) * dx
         if transient:

@@ -119,13 +119,17 @@ def impedance_spectrum(pb: DeviceProblem, name: str, freqs: list[float],
 def spectrum_features(spec: dict[str, list[float]]) -> dict[str, float]:
     """Bulk resistance (ohm cm2) and electrode (double-layer) capacitance (uF/cm2).
 
-    Bulk: Re Z at the smallest -Im Z (between the bulk arc and the electrode branch).
+    Bulk: Re Z at the highest-frequency local minimum of -Im Z (where the bulk arc meets the
+    electrode arc or branch). Low-frequency resistance: Re Z at the lowest frequency (for a Li
+    symmetric cell, its area-specific resistance: bulk + two charge-transfer resistances).
     Electrode capacitance: ``C = -1 / (w Im Z)`` where the electrode branch is most capacitive
     (largest -Im Z / (Re Z - R_bulk) below that frequency); both electrodes in series.
     """
     f = np.asarray(spec["frequency_Hz"])
     zr, zi = np.asarray(spec["Z_real_ohm_cm2"]), np.asarray(spec["Z_imag_ohm_cm2"])
-    k = int(np.argmin(-zi))
+    m = -zi
+    mins = [i for i in range(1, len(m) - 1) if m[i] <= m[i - 1] and m[i] <= m[i + 1]]
+    k = max(mins) if mins else int(np.argmin(m))
     rb = float(zr[k])
     low = np.arange(k)
     c = math.nan
@@ -134,7 +138,8 @@ def spectrum_features(spec: dict[str, list[float]]) -> dict[str, float]:
         j = int(low[np.argmax(ratio)])
         c = -1.0 / (2 * math.pi * f[j] * zi[j]) if zi[j] < 0 else math.nan
     return {"bulk_resistance_ohm_cm2": rb, "bulk_resistance_frequency_Hz": float(f[k]),
-            "electrode_capacitance_uF_per_cm2": float(c * 1e6)}
+            "electrode_capacitance_uF_per_cm2": float(c * 1e6),
+            "low_frequency_resistance_ohm_cm2": float(zr[0])}
 
 
 def run_impedance(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], Any]:

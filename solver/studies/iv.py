@@ -44,9 +44,15 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     problems: list[str] = []
     s = pb.case.solver
 
+    history: list[tuple[float, Any]] = []
+
     def solve_at(V: float):
-        pb.set_bias(contact, V)
-        return pb.solve()
+        pb.predict_bias(contact, V, history)
+        res = pb.solve()
+        if res.converged:
+            history.append((V, pb.solution_array()))
+            del history[:-2]
+        return res
 
     def on_target(V: float, its: int) -> None:
         J = pb.terminal_current(contact)
@@ -68,6 +74,8 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
             continue
         pb.restore(eq_state)
         pb.set_bias(contact, 0.0)
+        history.clear()
+        history.append((0.0, pb.solution_array()))
         try:
             continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target,
                         max_step=s.bias_step, min_step=s.min_bias_step)

@@ -85,8 +85,17 @@ class DeviceProblem:
         self.time = TimeCoefficients(*(compat.constant(msh, v) for v in (0.0, 1.0, -1.0, 0.0)))
         self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
                                  ufl.CellDiameter(msh), self.stats, self.incomplete,
-                                 case.physics.recombination, self.time)
+                                 case.physics.recombination, self.time,
+                                 case.physics.impact_ionisation, case.physics.band_to_band)
         self.f = Fields.of(self.base + self.sol, self.species)
+        if case.physics.impact_ionisation:
+            V0 = compat.function_space(msh, "DG", 0)
+            self._lag = (fem.Function(V0), fem.Function(V0))
+            self.forms.lagged = self._lag
+            J = self.forms.currents(self.f)
+            q0 = ufl.TestFunction(V0)
+            self._lag_forms = (fem.form(q0 * self.dx), fem.form(J["electron"] * q0 * self.dx),
+                               fem.form(J["hole"] * q0 * self.dx))
         self._old = (Fields.of(self.old1, self.species), Fields.of(self.old2, self.species))
         opts = {**case.solver.petsc_options, **(petsc_options or {})}
         self._kw = dict(max_iterations=case.solver.max_iterations,
@@ -217,6 +226,36 @@ class DeviceProblem:
                 self.base.x.array[dofs] = targets[comp]
                 self.sol.x.array[dofs] = 0.0
 
+    def predict_bias(self, name: str, V: float, history: list[tuple[float, np.ndarray]]) -> None:
+        """Initial guess for contact ``name`` at ``V`` from converged ``(bias, state)`` pairs.
+
+        Two points: secant extrapolation of the whole state. One point: the layer touching the
+        contact moves with it (potential and quasi-Fermi potentials shift by the bias change),
+        so the change drops where the physics puts it (junctions, barriers) instead of across
+        the contact's first, tiny cell, where it would fake a huge field (and, with impact
+        ionisation, runaway generation) in the first Newton iterations.
+        """
+        free = self._free
+        if len(history) >= 2 and history[-1][0] != history[-2][0]:
+            (V0, x0), (V1, x1) = history[-2], history[-1]
+            x = x1 + (x1 - x0) * (V - V1) / (V1 - V0)
+        elif history:
+            V1, x1 = history[-1]
+            x = x1.copy()
+            cs = self.contacts[name]
+            cells = self.dm.layer_cells(cs.layer)
+            for comp in range(3):
+                dofs = fem.locate_dofs_topological(self.W.sub(comp), self.dm.mesh.topology.dim,
+                                                   cells)
+                x[dofs] += (V - V1) / self.scaling.V_ref
+        else:
+            x = self.solution_array()
+        self.base.x.array[free] = x[free]
+        self.sol.x.array[free] = 0.0
+        self.set_bias(name, V)
+        self.base.x.scatter_forward()
+        self.sol.x.scatter_forward()
+
     def snapshot(self) -> tuple:
         """A copy of the state: local values of ``base`` and ``sol``, and the biases."""
         biases = {name: cs.bias for name, cs in self.contacts.items()}
@@ -301,11 +340,52 @@ class DeviceProblem:
         return res2
 
     def solve(self) -> NewtonResult:
-        """Newton solve of the DC coupled system at the current biases (no exception)."""
-        res = self.dd_solver.solve()
-        if res.converged:
+        """Newton solve of the DC coupled system at the current biases (no exception).
+
+        With impact ionisation: a fixed point over the cell current magnitudes that drive it. It
+        contracts with ratio r = the ionisation integral; converged when the extrapolated
+        remaining change ``c r / (1 - r)`` is below 1e-9 (relative); when r stays >= 0.999 the
+        multiplication has run away (avalanche breakdown), reported as DIVERGED_MAX_IT.
+        """
+        if not self.case.physics.impact_ionisation:
+            res = self.dd_solver.solve()
+            if res.converged:
+                self._renormalise()
+            return res
+        total, changes = 0, []
+        for _ in range(5000):
+            # solve with the magnitudes of the last converged state (never of a predictor)
+            res = self.dd_solver.solve()
+            total += res.iterations
+            if not res.converged:
+                return res
             self._renormalise()
-        return res
+            changes.append(self._update_lagged_currents())
+            c = changes[-1]
+            rates = [b / a for a, b in zip(changes[-6:-1], changes[-5:]) if a > 0]
+            r = max(rates) if len(rates) >= 3 else 0.5
+            if c < 1e-12 or (r < 1 and c * r / (1 - r) < 1e-9) or (c < 1e-8 and r >= 0.5):
+                # (the last: stagnation at the round-off floor of the current magnitudes)
+                return NewtonResult(True, total, res.reason, res.max_update)
+            if len(rates) >= 5 and min(rates) >= 0.999 and c > 1e-6:
+                break
+        return NewtonResult(False, total, -5, res.max_update)
+
+    def _update_lagged_currents(self) -> float:
+        """Set the lagged |J_n|, |J_p| from the current state; return their relative change."""
+        from dolfinx.fem import petsc as fem_petsc
+
+        vol, *parts = (fem_petsc.assemble_vector(f) for f in self._lag_forms)
+        change = 0.0
+        for lag, part in zip(self._lag, parts, strict=True):
+            n = lag.x.index_map.size_local if hasattr(lag.x, "index_map") else len(part.array)
+            new = np.abs(part.array[:n] / vol.array[:n])
+            old = lag.x.array[:n]
+            scale = max(float(np.max(new)), 1e-300)
+            change = max(change, float(np.max(np.abs(new - old))) / scale)
+            lag.x.array[:n] = new
+            lag.x.scatter_forward()
+        return self.comm.allreduce(change, op=MPI.MAX)
 
     # -- time stepping --------------------------------------------------------------------
     def set_time_step(self, dt: float, order: int = 1, ratio: float = 1.0) -> None:

@@ -9,7 +9,6 @@ overrides (``key=<TOML value>``), so any case key can be swept. Values are plain
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 import warnings
@@ -41,7 +40,7 @@ def toml_value(value: Any) -> str:
             return "nan"
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     if isinstance(value, Mapping):
         items = (f"{_toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
         return "{" + ", ".join(items) + "}"
@@ -52,8 +51,21 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {value!r} as a TOML value")
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE_KEY.match(key) else _toml_string(key)
 
 
 def set_strings(overrides: Mapping[str, Any]) -> list[str]:

@@ -30,6 +30,8 @@ class BarAwareHandler(logging.StreamHandler):
         self.tty = tty
 
     def emit(self, record: logging.LogRecord) -> None:  # noqa: D102
+        if record.name.startswith("solver.sweep.point") and record.levelno < logging.ERROR:
+            return  # the point's own lines are in the rank log
         if self.tty:
             self.stream.write("\r\033[K")
         super().emit(record)
@@ -43,7 +45,8 @@ class SweepProgress:
         ids: Ids of all points.
         already: Ids finished before this run.
         stream: Terminal or log stream (rank 0's original stderr).
-        interval: Seconds between looks at the folder.
+        interval: Seconds between looks at the folder on a terminal (batch jobs look every
+            ``log_every`` seconds, at most every 5 s: large folders on parallel file systems).
         log_every: Batch mode: seconds between log lines (a failure is logged at once).
     """
 
@@ -54,7 +57,8 @@ class SweepProgress:
         self.failed = 0
         self.stream = stream
         self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.interval, self.log_every = interval, log_every
+        self.log_every = log_every
+        self.interval = interval if self.tty else max(interval, min(log_every, 5.0))
         self.t0 = time.perf_counter()
         self._last_log = -1e9
         self._stop = threading.Event()
@@ -140,6 +144,14 @@ def _duration(s: float) -> str:
     return f"{s / 3600:.1f} h"
 
 
+def terminal() -> IO[str]:
+    """Where rank 0 reports: stderr, or stdout if only that is a terminal (as under mpirun)."""
+    for stream in (sys.stderr, sys.stdout):
+        if hasattr(stream, "isatty") and stream.isatty():
+            return stream
+    return sys.stderr
+
+
 class _OnlyErrors(logging.Filter):
     """On terminal handlers during a sweep: point chatter goes to the rank logs only."""
 
@@ -149,7 +161,7 @@ class _OnlyErrors(logging.Filter):
 
 @contextlib.contextmanager
 def rank_logging(path: Path, rank: int, verbose: bool = False) -> Iterator[IO[str]]:
-    """Log the solver to ``path`` on this rank; rank 0 also reports the sweep on stderr.
+    """Log the solver to ``path`` on this rank; rank 0 also reports the sweep on the terminal.
 
     Yields:
         The log file as a text stream (points redirect stray stderr output to it).
@@ -160,9 +172,9 @@ def rank_logging(path: Path, rank: int, verbose: bool = False) -> Iterator[IO[st
     handler = logging.StreamHandler(fh)
     handler.setFormatter(logging.Formatter(
         f"%(asctime)s rank {rank} %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
-    stderr = sys.stderr
-    tty = stderr.isatty() if hasattr(stderr, "isatty") else False
-    term = BarAwareHandler(stderr, tty)
+    stream = terminal() if rank == 0 else sys.stderr
+    tty = stream.isatty() if hasattr(stream, "isatty") else False
+    term = BarAwareHandler(stream, tty)
     term.setLevel(logging.INFO if rank == 0 else logging.WARNING)
     term.setFormatter(logging.Formatter("%(message)s" if tty else
                                         "%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))

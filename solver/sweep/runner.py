@@ -15,10 +15,7 @@ import contextlib
 import datetime
 import logging
 import os
-import signal
 import socket
-import sys
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -27,14 +24,20 @@ from typing import Any
 
 from mpi4py import MPI
 
-from ..errors import CaseError, ConvergenceError, InterphaseError
+from ..case import load_case
+from ..errors import ConvergenceError, InterphaseError
+from ..numerics.newton import reason_name
 from ..results.atomic import write_json
-from .progress import SweepProgress, rank_logging
+from ..results.provenance import git_commit, provenance
+from ..studies.runner import run_case
+from .mpiutil import on_root, sigterm_note, sleepy_barrier
+from .progress import SweepProgress, rank_logging, terminal
 from .store import Claimer, Store, utc_now
 from .study import Study, check_points, load_study
 from .table import build_table, select_outputs, write_table_csv, write_table_h5
 
 log = logging.getLogger("solver.sweep")
+plog = logging.getLogger("solver.sweep.point")  # per-point lines: rank logs only
 
 
 @dataclass
@@ -89,28 +92,14 @@ def run_sweep(study_file: str | Path, out: str | Path, *, restart: bool = False,
     """
     store = Store(out)
     try:
-        setup = _on_root(comm, lambda: _prepare(study_file, store, restart))
+        setup = on_root(comm, lambda: _prepare(study_file, store, restart))
         study, manifest, run_id, pending = setup
         with rank_logging(store.log_path(comm.rank), comm.rank, verbose) as logfile, \
-                _sigterm_note(store, comm.rank):
+                sigterm_note(store.root):
             return _run(study, manifest, run_id, pending, store, comm, logfile,
                         petsc_options, command, log_every)
     finally:
         store.close()
-
-
-def _on_root(comm: MPI.Comm, fn):
-    """``fn()`` on rank 0, its result (or its CaseError) on every rank."""
-    result: Any = None
-    if comm.rank == 0:
-        try:
-            result = ("ok", fn())
-        except InterphaseError as exc:
-            result = ("error", str(exc))
-    result = comm.bcast(result, root=0)
-    if result[0] == "error":
-        raise CaseError(result[1])
-    return result[1]
 
 
 def _prepare(study_file: str | Path, store: Store, restart: bool) -> tuple:
@@ -119,8 +108,15 @@ def _prepare(study_file: str | Path, store: Store, restart: bool) -> tuple:
     manifest = store.open(study, restart)
     done = store.finished(manifest)
     pending = [p["id"] for p in manifest["points"] if p["id"] not in done]
+    if done:
+        now = git_commit()
+        if manifest.get("git_commit") != now:
+            log.warning("the interphase code changed since this sweep started (%s, now %s): "
+                        "its %d finished points are kept (--restart recomputes them)",
+                        manifest.get("git_commit"), now, len(done))
     run_id = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
     store.new_run(run_id)
+    store.remove_temporaries()
     for pid in pending:
         store.clear_point(pid)
     return study, manifest, run_id, pending
@@ -148,7 +144,7 @@ def _run(study: Study, manifest: dict, run_id: str, pending: list[str], store: S
             log.warning("%d rank(s) idle: %d ranks are not a multiple of ranks_per_point = %d",
                         size % rpp, size, rpp)
         progress = SweepProgress(store.records, ids, set(ids) - set(pending),
-                                 sys.stderr, log_every=log_every).start()
+                                 terminal(), log_every=log_every).start()
     points = {p["id"]: p for p in manifest["points"]}
     ran = 0
     if group != MPI.COMM_NULL:
@@ -166,7 +162,7 @@ def _run(study: Study, manifest: dict, run_id: str, pending: list[str], store: S
                 store.write_record(record)
                 ran += 1
         group.Free()
-    _wait(comm)
+    sleepy_barrier(comm)
     seconds = time.perf_counter() - t0
     if progress:
         progress.stop()
@@ -177,13 +173,6 @@ def _run(study: Study, manifest: dict, run_id: str, pending: list[str], store: S
                         seconds=seconds, table=store.root / "table.csv")
 
 
-def _wait(comm: MPI.Comm, poll: float = 0.05) -> None:
-    """A barrier that sleeps instead of spinning (idle ranks leave the cores to the others)."""
-    req = comm.Ibarrier()
-    while not req.Test():
-        time.sleep(poll)
-
-
 def run_point(study: Study, manifest: dict, point: dict, store: Store, group: MPI.Comm,
               logfile, petsc_options: dict[str, str] | None, command: list[str] | None,
               group_id: int) -> dict[str, Any]:
@@ -192,14 +181,9 @@ def run_point(study: Study, manifest: dict, point: dict, store: Store, group: MP
     Never raises for a failing point: non-convergence, a case the point's values make invalid
     and unexpected errors become a 'failed' record with the reason.
     """
-    from ..case import load_case
-    from ..numerics.newton import reason_name
-    from ..results.provenance import provenance
-    from ..studies.runner import run_case
-
     pid = point["id"]
-    t0, started = time.perf_counter(), utc_now()
-    log.info("%s start: %s", pid, " ".join(point["sets"]))
+    t0, started, epoch = time.perf_counter(), utc_now(), time.time()
+    plog.info("%s start: %s", pid, " ".join(point["sets"]))
     rec: dict[str, Any] = {"id": pid, "study_sha256": manifest["study_sha256"],
                            "inputs": point["inputs"], "sets": study.sets(point["inputs"]),
                            "status": "failed", "reason": None, "petsc_reason": None,
@@ -224,15 +208,15 @@ def run_point(study: Study, manifest: dict, point: dict, store: Store, group: MP
         rec["reason"] = str(exc)
     except Exception as exc:
         rec["reason"] = f"{type(exc).__name__}: {exc}".replace("\n", " ")
-        log.error("%s: unexpected error\n%s", pid, traceback.format_exc())
+        plog.error("%s: unexpected error\n%s", pid, traceback.format_exc())
     wall = time.perf_counter() - t0
     if rec["status"] == "failed" and group.rank == 0:
         rec["provenance"] = provenance(case_hash or "", group.size, wall, command)
     rec["timings"] = {"wall_s": round(wall, 4), "started_utc": started,
-                      "finished_utc": utc_now()}
+                      "finished_utc": utc_now(), "started_unix_s": round(epoch, 3)}
     rec["worker"] = {"group": group_id, "host": socket.gethostname(), "pid": os.getpid()}
-    log.info("%s %s in %.2f s%s", pid, rec["status"], wall,
-             f": {rec['reason']}" if rec["reason"] else "")
+    plog.info("%s %s in %.2f s%s", pid, rec["status"], wall,
+              f": {rec['reason']}" if rec["reason"] else "")
     return rec
 
 
@@ -257,23 +241,3 @@ def _finish(study: Study, manifest: dict, store: Store, comm: MPI.Comm, run_id: 
              "table %s", len(records), total, counts["ok"], counts["incomplete"],
              counts["failed"], seconds, store.root / "table.csv")
     return counts
-
-
-@contextlib.contextmanager
-def _sigterm_note(store: Store, rank: int):
-    """Log SIGTERM (Slurm's time limit, scancel) before dying of it as usual."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def note(signum, frame):
-        log.warning("terminated by signal %d: finished points are kept; re-run the same "
-                    "command to resume (%s)", signum, store.root)
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    old = signal.signal(signal.SIGTERM, note)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)

@@ -2,7 +2,7 @@
 
 Layout of ``DIR``::
 
-    manifest.json          study hash, points (id, inputs, overrides), versions
+    manifest.json          study hash, points (id, inputs, overrides), versions, shard
     inputs/                copies of the study and base case files
     records/<id>.json      one record per finished point (ok / incomplete / failed), atomic
     points/<id>/           the point's own outputs (summary.json, iv.csv, ...)
@@ -32,6 +32,7 @@ from .. import __version__
 from ..errors import CaseError
 from ..results.atomic import write_json, write_text
 from .points import point_ids, set_strings
+from .shard import Shard
 from .study import Study
 
 FORMAT = "interphase-sweep/1"
@@ -82,12 +83,14 @@ class Store:
             raise CaseError(f"unreadable sweep manifest ({exc})",
                             file=str(self.manifest_path)) from None
 
-    def open(self, study: Study, restart: bool = False) -> dict[str, Any]:
+    def open(self, study: Study, restart: bool = False,
+             shard: Shard | None = None) -> dict[str, Any]:
         """Lock the folder and check (or create) its manifest for ``study``.
 
         Args:
             study: The validated study.
             restart: Discard the folder's results if they belong to another study.
+            shard: Keep only this shard's points (``--shard K/N``); None for all.
 
         Returns:
             The manifest (existing points are kept when the study is unchanged).
@@ -98,29 +101,44 @@ class Store:
         """
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock()
+        try:
+            return self._open(study, restart, shard)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, study: Study, restart: bool, shard: Shard | None) -> dict[str, Any]:
         old = self.read_manifest()
-        if old is not None and old.get("study_sha256") == study.digest and not restart:
+        spec = shard.as_dict() if shard else None
+        if old is not None and old.get("study_sha256") == study.digest \
+                and old.get("shard") == spec and not restart:
             return old
         if old is not None and not restart:
             n = len(list(self.records.glob("*.json"))) if self.records.is_dir() else 0
+            if old.get("study_sha256") == study.digest:  # another shard (or none) of it
+                had = Shard.from_dict(old.get("shard"))
+                raise CaseError(f"{self.root} holds {had.name if had else 'the unsharded run'} "
+                                f"of this study ({n} finished points)", file=str(study.path),
+                                hint="give --out the folder of the whole sweep, not a shard's")
             raise CaseError(
                 f"{self.root} holds the results of a different study or base case "
                 f"({old.get('study_file')}, {n} finished points)", file=str(study.path),
                 hint="the study or case file changed: re-run with --restart to discard those "
                 "results, or choose another --out")
         self.wipe()
-        manifest = self._manifest(study)
+        manifest = self._manifest(study, shard)
         write_text(self.root / "inputs" / "study.toml", study.path.read_text(encoding="utf-8"))
         write_text(self.root / "inputs" / "case.toml",
                    study.case_path.read_text(encoding="utf-8"))
         write_json(self.manifest_path, manifest)
         return manifest
 
-    def _manifest(self, study: Study) -> dict[str, Any]:
+    def _manifest(self, study: Study, shard: Shard | None = None) -> dict[str, Any]:
         from ..results.provenance import git_commit
 
         pts = [{"id": pid, "inputs": inputs, "sets": set_strings(inputs)}
-               for pid, inputs in zip(point_ids(len(study.points)), study.points)]
+               for i, (pid, inputs) in enumerate(zip(point_ids(len(study.points)), study.points))
+               if shard is None or shard.selects(i)]
         return {"format": FORMAT, "study_file": str(study.path.resolve()),
                 "case_file": str(study.case_path), "study_sha256": study.digest,
                 "description": study.description, "design": study.design,
@@ -128,7 +146,8 @@ class Store:
                 "ranks_per_point": study.ranks_per_point,
                 "outputs": list(study.outputs) if study.outputs is not None else None,
                 "created_utc": utc_now(), "interphase_version": __version__,
-                "git_commit": git_commit(), "points": pts}
+                "git_commit": git_commit(), "shard": shard.as_dict() if shard else None,
+                "study_points": len(study.points), "points": pts}
 
     def wipe(self) -> None:
         """Remove every result of an earlier study (only files this store writes)."""
@@ -185,6 +204,11 @@ class Store:
                 if rec is not None:
                     out[p["id"]] = rec
         return out
+
+    def remove_temporaries(self) -> None:
+        """Remove temporary files of records whose writing was killed (never valid records)."""
+        for tmp in self.records.glob(".*.tmp") if self.records.is_dir() else ():
+            tmp.unlink(missing_ok=True)
 
     def clear_point(self, pid: str) -> None:
         """Remove partial outputs of an unfinished point."""

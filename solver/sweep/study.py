@@ -23,13 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..case import schema as S
 from ..errors import CaseError, InterphaseError
+from . import designs as D
 from . import points as P
 
 DESIGNS = ("grid", "list", "sample")
@@ -49,18 +50,6 @@ TOP: dict[str, S.Key] = {
     "list": S.Key("table", "key = [values], all of one length: point i takes the i-th values"),
     "sample": S.Key("table", "random design: method, n, seed, log, [sample.bounds]"),
 }
-
-SAMPLE: dict[str, S.Key] = {
-    "method": S.Key("str", "lhs (Latin hypercube) or sobol (scrambled Sobol)", required=True,
-                    choices=("lhs", "sobol")),
-    "n": S.Key("int", "number of points", required=True, check="positive"),
-    "seed": S.Key("int", "random seed (same seed, same points)", default=0),
-    "log": S.Key("strs", "keys sampled log-uniformly (bounds > 0)", default=[]),
-    "bounds": S.Key("table", "key = [low, high]", required=True),
-}
-
-_GEN = ("start", "stop", "step", "num", "log")
-
 
 @dataclass(frozen=True)
 class Study:
@@ -110,29 +99,6 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
         raise CaseError(f"not valid TOML: {exc}", file=str(path)) from None
 
 
-def flatten(table: Mapping[str, Any], is_value: Callable[[Any], bool],
-            prefix: str = "") -> dict[str, Any]:
-    """Dotted keys of a (possibly nested) table; ``is_value`` says which tables are values."""
-    out: dict[str, Any] = {}
-    for k, v in table.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, Mapping) and not is_value(v):
-            if not v:
-                out[key] = v
-            out.update(flatten(v, is_value, key + "."))
-        else:
-            out[key] = v
-    return out
-
-
-def _is_generator(v: Any) -> bool:
-    return isinstance(v, Mapping) and "start" in v and set(v) <= set(_GEN)
-
-
-def _is_range(v: Any) -> bool:
-    return isinstance(v, Mapping) and set(v) == {"start", "stop", "step"}
-
-
 def load_study(path: str | Path) -> Study:
     """Read and validate a study file and generate its points.
 
@@ -159,17 +125,17 @@ def load_study(path: str | Path) -> Study:
     if not case_path.is_file():
         raise CaseError(f"no case file '{top['case']}' (looked for {case_path})", file=file,
                         key="case")
-    fixed = flatten(top["set"] or {}, _is_range)
+    fixed = D.flat(top["set"] or {}, D.is_range, file, "set")
     for k, v in fixed.items():
-        _check_key(k, v, file, "set")
-    points = {"grid": _grid, "list": _list, "sample": _sample}[design](top[design], file)
+        D.check_key(k, v, file, "set")
+    points = {"grid": D.grid, "list": D.listed, "sample": D.sample}[design](top[design], file)
     keys = tuple(points[0])
     for k in keys:
-        _check_key(k, None, file, design)
+        D.check_key(k, None, file, design)
         if k in fixed:
             raise CaseError("is both swept and fixed in [set]", file=file, key=f"{design}.{k}",
                             hint="remove it from [set]")
-    _check_prefixes([*keys, *fixed], file)
+    D.check_prefixes([*keys, *fixed], file)
     case_doc = _read_toml(case_path, "case file")
     blob = json.dumps([doc, case_doc], sort_keys=True, default=str)
     return Study(path=path, case_path=case_path, description=top["description"],
@@ -178,101 +144,6 @@ def load_study(path: str | Path) -> Study:
                  plots=top["plots"], fields=top["fields"], fixed=fixed, design=design,
                  keys=keys, points=tuple(points),
                  digest=hashlib.sha256(blob.encode()).hexdigest())
-
-
-def _check_key(key: str, value: Any, file: str, where: str) -> None:
-    if any(not part.strip() for part in key.split(".")):
-        raise CaseError("empty part in a dotted case key", file=file, key=f"{where}.{key}")
-    if isinstance(value, Mapping) and not value:
-        raise CaseError("empty table", file=file, key=f"{where}.{key}")
-
-
-def _check_prefixes(keys: list[str], file: str) -> None:
-    for a in keys:
-        for b in keys:
-            if b.startswith(a + "."):
-                raise CaseError(f"'{a}' and '{b}' overlap: set one or the other", file=file)
-
-
-def _grid(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
-    axes = {}
-    for key, spec in flatten(table, _is_generator).items():
-        def err(msg: str, _k: str = key) -> CaseError:
-            return CaseError(msg, file=file, key=f"grid.{_k}")
-
-        if isinstance(spec, list):
-            if not spec:
-                raise err("empty list of values")
-            axes[key] = spec
-        elif _is_generator(spec):
-            axes[key] = _generated(spec, err)
-        else:
-            raise err(f"expected [values], {{start, stop, step}} or {{start, stop, num}}, "
-                      f"got {spec!r}")
-    if not axes:
-        raise CaseError("empty [grid]: give at least one key = [values]", file=file, key="grid")
-    return P.grid_points(axes)
-
-
-def _generated(spec: Mapping[str, Any], err: Callable[[str], CaseError]) -> list[float]:
-    if ("step" in spec) == ("num" in spec):
-        raise err("give exactly one of step or num")
-    if "step" in spec:
-        if "log" in spec:
-            raise err("log = true goes with num, not step")
-        return list(S.check_value(dict(spec), S.Key("range", ""), err))
-    for k in ("start", "stop"):
-        S.check_value(spec.get(k), S.Key("number", ""), err)
-    S.check_value(spec["num"], S.Key("int", "", check="positive"), err)
-    log = S.check_value(spec.get("log", False), S.Key("bool", ""), err)
-    if log and min(spec["start"], spec["stop"]) <= 0:
-        raise err("log spacing needs start and stop > 0")
-    return P.axis_values(spec)
-
-
-def _list(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
-    cols = flatten(table, lambda v: False)
-    if not cols:
-        raise CaseError("empty [list]: give at least one key = [values]", file=file, key="list")
-    for key, v in cols.items():
-        if not isinstance(v, list):
-            raise CaseError(f"expected an array of values, got {v!r}", file=file,
-                            key=f"list.{key}")
-        if not v:
-            raise CaseError("empty list of values", file=file, key=f"list.{key}")
-    lengths = {k: len(v) for k, v in cols.items()}
-    if len(set(lengths.values())) > 1:
-        desc = ", ".join(f"{k}: {n}" for k, n in lengths.items())
-        raise CaseError(f"arrays must have one length ({desc})", file=file, key="list")
-    return P.list_points(cols)
-
-
-def _sample(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
-    t = S.validate_table(table, SAMPLE, "sample", file)
-    if t["seed"] < 0:
-        raise CaseError(f"must be >= 0, got {t['seed']}", file=file, key="sample.seed")
-    bounds = {}
-    for key, v in flatten(t["bounds"], lambda v: False).items():
-        def err(msg: str, _k: str = key) -> CaseError:
-            return CaseError(msg, file=file, key=f"sample.bounds.{_k}")
-
-        if not isinstance(v, list) or len(v) != 2:
-            raise err(f"expected [low, high], got {v!r}")
-        lo, hi = (S.check_value(x, S.Key("number", ""), err) for x in v)
-        if not lo < hi:
-            raise err(f"empty range: low {lo:g} must be < high {hi:g}")
-        bounds[key] = (lo, hi)
-    if not bounds:
-        raise CaseError("empty [sample.bounds]: give key = [low, high]", file=file,
-                        key="sample.bounds")
-    for key in t["log"]:
-        if key not in bounds:
-            near = S.closest(key, list(bounds))
-            raise CaseError(f"'{key}' has no bounds", file=file, key="sample.log",
-                            hint=f"did you mean '{near}'?" if near else "add it to bounds")
-        if bounds[key][0] <= 0:
-            raise CaseError("log sampling needs low > 0", file=file, key=f"sample.bounds.{key}")
-    return P.sample_points(t["method"], t["n"], t["seed"], bounds, t["log"])
 
 
 def check_points(study: Study, limit: int = 200) -> None:
@@ -307,3 +178,17 @@ def check_points(study: Study, limit: int = 200) -> None:
         except InterphaseError as exc:
             shown = ", ".join(P.set_strings(inputs))
             raise CaseError(f"at the point {shown}: {exc}", file=str(study.path)) from None
+
+
+def reference_markdown() -> str:
+    """The study-file reference as Markdown tables (generated from :data:`TOP` and SAMPLE)."""
+    lines = []
+    for title, spec in (("study file", TOP), ("[sample]", D.SAMPLE)):
+        lines += [f"#### {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
+        for name, key in spec.items():
+            default = "required" if key.required else ("" if key.default is None
+                                                       else repr(key.default))
+            kind = key.kind + (f" ({' / '.join(key.choices)})" if key.choices else "")
+            lines.append(f"| `{name}` | {kind} | {default} | {key.doc} |")
+        lines.append("")
+    return "\n".join(lines)

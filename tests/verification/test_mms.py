@@ -20,7 +20,8 @@ from solver.physics import carriers, poisson, recombination
 from solver.physics.parameters import CELL_FIELDS, CellParameters
 from solver.physics.scaling import Scaling
 
-VALUES = {"eps_r": 1.0, "lnNc": 0.0, "lnNv": 0.0, "eta_n": 0.0, "eta_p": -1.0, "ND": 1.0,
+VALUES = dict.fromkeys(CELL_FIELDS, 0.0) | {
+          "eps_r": 1.0, "lnNc": 0.0, "lnNv": 0.0, "eta_n": 0.0, "eta_p": -1.0, "ND": 1.0,
           "NA": 0.5, "mu_n": 1.0, "mu_p": 0.4, "tau_n": 5.0, "tau_p": 3.0, "ln_n1": -1.0,
           "ln_p1": -1.0, "B_rad": 0.0, "C_n": 0.0, "C_p": 0.0, "ED": 0.0, "EA": 0.0,
           "g_D": 2.0, "g_A": 4.0, "semi": 1.0, "inv_cmax": 0.0, "u_ion": 0.0, "N_fixed": 0.0}

@@ -117,3 +117,11 @@ def test_range_expansion(write_case):
     expect_error(write_case, diode_toml(
         study='kind = "iv"\nvoltages_V = { start = 0.0, stop = 1.0, step = 0.0 }'),
         "step must be > 0")
+
+
+def test_set_by_layer_name(write_case):
+    path = write_case(diode_toml())
+    case = load_case(path, ["layers.n.donors_cm3=3e17"])
+    assert case.layers[1].donors == pytest.approx(3e23)
+    with pytest.raises(CaseError, match="no item q"):
+        load_case(path, ["layers.q.donors_cm3=1"])

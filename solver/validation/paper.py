@@ -105,8 +105,8 @@ def markdown(rows: list[dict], overrides: Sequence[str], quick: bool) -> str:
                      f"{_band(r['band'])} | {r['role']} | **{r['verdict']}** |")
     lines += ["", "## Notes on misses and on model-only rows", ""]
     lines += [f"- **{r['quantity']}**: {r['note']}" for r in rows if r["note"]]
-    lines += ["", "Figures: `onchip_iv.png`, `leakage_vs_T.png`, `impedance.png`; every run's "
-              "own files are under `runs/`."]
+    lines += ["", "Figures: `onchip_iv.png`, `leakage_vs_T.png`, `impedance_nyquist.png`, "
+              "`impedance_bode.png`; every run's own files are under `runs/`."]
     return "\n".join(lines) + "\n"
 
 

@@ -146,6 +146,15 @@ def cell_dofs(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
     return arr.reshape(-1, V.dofmap.dof_layout.num_dofs)[cells].ravel()
 
 
+def cell_vertex_coordinates(msh: mesh.Mesh) -> np.ndarray:
+    """Vertex coordinates of every local cell (owned and ghost), ``(ncells, nverts, gdim)``."""
+    tdim, gdim = msh.topology.dim, msh.geometry.dim
+    n = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts
+    dm = msh.geometry.dofmap
+    arr = np.asarray(dm.array if hasattr(dm, "array") else dm).reshape(n, -1)
+    return np.asarray(msh.geometry.x)[arr[:, : tdim + 1], :gdim]
+
+
 def interpolation_points(V: fem.FunctionSpace) -> np.ndarray:
     """Reference interpolation points of ``V``'s element."""
     p = V.element.interpolation_points

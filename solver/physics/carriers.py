@@ -8,19 +8,22 @@ quasi-Fermi potentials ``v``, ``w``. With ``beta = T_ref / T``:
 for Boltzmann statistics (band offsets live in the cell-wise ``eta_n``, ``eta_p``, so the
 quasi-Fermi potentials are continuous across heterointerfaces).
 
-On a 1D P1 element of length h the Scharfetter-Gummel current is exactly
+Along every edge E of a P1 simplex the Scharfetter-Gummel current is
 
-    J_n = -mu_n n_mid grad(v) * G(beta h v') / G(beta h u'),    G(z) = sinh(z/2) / (z/2),
+    J_E = -mu_n n_mid,E dv_E G(beta dv_E) / G(beta du_E),    G(z) = sinh(z/2) / (z/2),
 
-with ``n_mid`` the density at the element midpoint (the geometric mean of the nodal densities).
-Integrated with one-point (midpoint) quadrature this reproduces the finite-volume SG scheme,
-stays stable when the mesh does not resolve exp(u), and gives J = 0 exactly when v is flat.
+with ``d`` the difference along the edge and ``n_mid,E`` the density at the edge midpoint (the
+geometric mean of the nodal densities); the edges are combined with the cotangent weights of the
+P1 stiffness matrix (edge-averaged finite elements, see :mod:`solver.physics.edges`). In 1D
+this is exactly the finite-volume SG scheme: stable when the mesh does not resolve exp(u),
+current conserving, and J = 0 exactly when v is flat.
 """
 
 from __future__ import annotations
 
 import ufl
 
+from .edges import EdgeGeometry
 from .parameters import CellParameters
 from .statistics import log_density
 
@@ -56,32 +59,51 @@ def hole_density(u, w, P: CellParameters, statistics: str):
     return ufl.exp(log_density(hole_eta(u, w, P), P.lnNv, statistics))
 
 
-def _drift_jump(u, eta, P: CellParameters, h, statistics: str, sign: float):
-    """Jump of the effective drift potential (units of kT) across the element.
+def edge_flux(P: CellParameters, geo: EdgeGeometry, mobility, ln_density, unknown, drift,
+              test):
+    """EAFE integrand ``sum_E w_E mu exp(ln c_E + lnG(d_unknown) - lnG(d_drift)) d_unknown d_test``.
 
-    Boltzmann: ``sign * beta h u'``. Fermi-Dirac adds the jump of ln(F_1/2(eta)/e^eta), so the
-    discretisation stays exact at equilibrium (excess-chemical-potential scheme).
+    ``ln_density(shift)`` returns ``ln c`` at the point ``centroid + shift``; ``unknown`` is the
+    (scaled) electrochemical potential that drives the flux, ``drift`` the expression whose jump
+    along an edge is the drift argument of the Scharfetter-Gummel factor (in units of kT).
+    Integrate with one-point (centroid) quadrature. With ``test`` = a P1 test function this is
+    the flux term of the continuity equation; with ``test`` = a weight W it is the current
+    ``-int J . grad W``; with ``test`` = x_d it is ``-J_d`` (cell-wise).
     """
-    jump = sign * P.beta * h * u.dx(0)
+    total = 0
+    g_unknown, g_drift, g_test = (ufl.grad(x) for x in (unknown, drift, test))
+    for e, d, w in zip(geo.e, geo.d, geo.w, strict=True):
+        du = ufl.dot(g_unknown, e)
+        dd = ufl.dot(g_drift, e)
+        arg = ln_density(d) + log_sinhc(P.beta * du) - log_sinhc(dd)
+        total = total + w * mobility * ufl.exp(arg) * du * ufl.dot(g_test, e)
+    return total
+
+
+def _shifted(expr_of_fields, fields, shift):
+    """``expr`` at ``centroid + shift`` for P1 fields: each field f -> f + grad(f) . shift."""
+    return expr_of_fields(*(f + ufl.dot(ufl.grad(f), shift) for f in fields))
+
+
+def electron_flux(u, v, test, P: CellParameters, geo: EdgeGeometry, statistics: str):
+    """Electron flux term ``-J_n . grad(test)`` (scaled), EAFE / Scharfetter-Gummel."""
+    def ln_n(uu, vv):
+        return log_density(electron_eta(uu, vv, P), P.lnNc, statistics)
+
+    drift = P.beta * u
+    if statistics != "boltzmann":  # excess chemical potential: drift includes ln(F/e^eta)
+        eta = electron_eta(u, v, P)
+        drift = drift + log_density(eta, 0.0, statistics) - eta
+    return edge_flux(P, geo, P.mu_n, lambda s: _shifted(ln_n, (u, v), s), v, drift, test)
+
+
+def hole_flux(u, w, test, P: CellParameters, geo: EdgeGeometry, statistics: str):
+    """Hole flux term ``-J_p . grad(test)`` (scaled), EAFE / Scharfetter-Gummel."""
+    def ln_p(uu, ww):
+        return log_density(hole_eta(uu, ww, P), P.lnNv, statistics)
+
+    drift = -P.beta * u
     if statistics != "boltzmann":
-        ln_gamma = log_density(eta, 0.0, statistics) - eta
-        jump = jump + h * ln_gamma.dx(0)
-    return jump
-
-
-def electron_current(u, v, P: CellParameters, h, statistics: str):
-    """Scaled electron current density J_n / J0 on each element (1D, a scalar)."""
-    eta = electron_eta(u, v, P)
-    ln_n = log_density(eta, P.lnNc, statistics)
-    dv = P.beta * h * v.dx(0)
-    du = _drift_jump(u, eta, P, h, statistics, 1.0)
-    return -P.mu_n * ufl.exp(ln_n + log_sinhc(dv) - log_sinhc(du)) * v.dx(0)
-
-
-def hole_current(u, w, P: CellParameters, h, statistics: str):
-    """Scaled hole current density J_p / J0 on each element (1D, a scalar)."""
-    eta = hole_eta(u, w, P)
-    ln_p = log_density(eta, P.lnNv, statistics)
-    dw = P.beta * h * w.dx(0)
-    du = _drift_jump(u, eta, P, h, statistics, -1.0)
-    return -P.mu_p * ufl.exp(ln_p + log_sinhc(dw) - log_sinhc(du)) * w.dx(0)
+        eta = hole_eta(u, w, P)
+        drift = drift + log_density(eta, 0.0, statistics) - eta
+    return edge_flux(P, geo, P.mu_p, lambda s: _shifted(ln_p, (u, w), s), w, drift, test)

@@ -21,8 +21,8 @@ _TINY = 1e-30
 
 
 def field_magnitude(u):
-    """Scaled |grad u| (1D: |u'|), bounded away from zero."""
-    return ufl.max_value(abs(u.dx(0)), _TINY)
+    """Scaled |grad u|, bounded away from zero."""
+    return ufl.sqrt(ufl.dot(ufl.grad(u), ufl.grad(u)) + _TINY**2)
 
 
 def impact_ionisation(u, Jn_abs, Jp_abs, P: CellParameters):

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import ufl
 
-from .carriers import log_sinhc
+from .carriers import edge_flux
+from .edges import EdgeGeometry
 from .parameters import CellParameters
 
 
@@ -55,19 +56,20 @@ def equilibrium_ion_charge(u, P: CellParameters):
     return ion_charge(equilibrium_concentrations(u, P), P)
 
 
-def ion_current(u, xis: dict, name: str, z: int, P: CellParameters, h):
-    """Scaled electric current density ``z q N_k / J0`` of species ``name`` (1D, per element).
+def ion_flux(u, xis: dict, name: str, z: int, test, P: CellParameters, geo: EdgeGeometry):
+    """Electric flux term ``-J_k . grad(test)`` of species ``name`` (scaled), EAFE / SG.
 
-    ``J_k = -z^2 mu_k c_mid grad(xi) G(z beta h xi') / G(drift jump)`` with ion mobility
-    ``mu_k = beta D_k`` (Einstein) and the drift jump ``z beta h u'`` minus the jump of the
-    site-exclusion factor (zero for Boltzmann ions).
+    Along each edge ``J = -z^2 mu c_mid d(xi) G(z beta d(xi)) / G(d(drift))`` with the ion
+    mobility ``mu = beta D`` (Einstein) and the drift ``ln c - z beta xi`` (= -z beta u plus the
+    site-exclusion term).
     """
-    conc = concentrations(u, xis, P)
-    c = conc[name]
-    xi = xis[name]
-    ln_c = ufl.ln(ufl.max_value(c, 1e-300))
-    dxi = z * P.beta * h * xi.dx(0)
-    # effective drift jump: jump of (ln c - z beta xi) = -z beta u-jump + jump of ln(1/denom)
-    du = h * (ln_c - z * P.beta * xi).dx(0)
-    mu = P.beta * P.f[f"D_{name}"]
-    return -z * z * mu * ufl.exp(ln_c + log_sinhc(dxi) - log_sinhc(du)) * xi.dx(0)
+    c = concentrations(u, xis, P)[name]
+    drift = ufl.ln(ufl.max_value(c, 1e-300)) - z * P.beta * xis[name]
+
+    def ln_c(shift):
+        us = u + ufl.dot(ufl.grad(u), shift)
+        xs = {k: x + ufl.dot(ufl.grad(x), shift) for k, x in xis.items()}
+        return ufl.ln(ufl.max_value(concentrations(us, xs, P)[name], 1e-300))
+
+    mobility = z * P.beta * P.f[f"D_{name}"]
+    return edge_flux(P, geo, mobility, ln_c, z * xis[name], drift, test)

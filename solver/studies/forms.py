@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ufl
 from dolfinx import fem
 
 from ..physics import carriers, electrodes, generation, ions, poisson, recombination
+from ..physics.edges import EdgeGeometry
 from ..physics.parameters import CellParameters
 from .boundary import ContactState
 
@@ -53,7 +55,7 @@ class DeviceForms:
         P: Cell coefficients.
         contacts: Contact states.
         measures: ``(dx_flux, dx_lumped, ds)``.
-        h: Cell size (UFL).
+        geo: Edge geometry of the mesh (EAFE).
         statistics: Carrier statistics.
         incomplete: Incomplete ionisation.
         recombination_terms: Bulk recombination terms.
@@ -61,9 +63,10 @@ class DeviceForms:
     """
 
     def __init__(self, P: CellParameters, contacts: dict[str, ContactState], measures: tuple,
-                 h, statistics: str, incomplete: bool, recombination_terms: tuple[str, ...],
-                 time: TimeCoefficients, impact: bool = False, btbt: bool = False) -> None:
-        self.P, self.contacts, self.h = P, contacts, h
+                 geo: EdgeGeometry, statistics: str, incomplete: bool,
+                 recombination_terms: tuple[str, ...], time: TimeCoefficients,
+                 impact: bool = False, btbt: bool = False) -> None:
+        self.P, self.contacts, self.geo = P, contacts, geo
         self.dx, self.dxv, self.ds = measures
         self.stats, self.incomplete, self.rec = statistics, incomplete, recombination_terms
         self.time = time
@@ -82,16 +85,22 @@ class DeviceForms:
         n, p, conc = self.densities(f)
         return poisson.space_charge(n, p, self.P, self.incomplete, ions.ion_charge(conc, self.P))
 
-    def currents(self, f: Fields) -> dict:
-        """Scaled current densities by carrier: 'electron', 'hole', and each species."""
-        P, h = self.P, self.h
-        out = {"electron": carriers.electron_current(f.u, f.v, P, h, self.stats),
-               "hole": carriers.hole_current(f.u, f.w, P, h, self.stats)}
+    def fluxes(self, f: Fields) -> dict:
+        """Flux terms by carrier ('electron', 'hole', each species): ``test -> -J . grad(test)``.
+
+        Integrated with the one-point measure: with a test function, the divergence terms of
+        the residual; with a weight W (1 at a contact), the current entering there; with the
+        coordinate x_d, ``-J_d`` cell by cell.
+        """
+        P, geo, st = self.P, self.geo, self.stats
+        out = {"electron": lambda t: carriers.electron_flux(f.u, f.v, t, P, geo, st),
+               "hole": lambda t: carriers.hole_flux(f.u, f.w, t, P, geo, st)}
         for name, z in P.species:
-            out[name] = ions.ion_current(f.u, f.xis, name, z, P, h)
+            out[name] = (lambda t, name=name, z=z:
+                         ions.ion_flux(f.u, f.xis, name, z, t, P, geo))
         return out
 
-    def generation(self, f: Fields, J: dict):
+    def generation(self, f: Fields):
         """Breakdown pair generation (impact ionisation, band-to-band), or None."""
         G = None
         if self.impact and self.lagged is not None:
@@ -128,15 +137,15 @@ class DeviceForms:
         n, p, conc = self.densities(f)
         rho = poisson.space_charge(n, p, P, self.incomplete, ions.ion_charge(conc, P))
         R = recombination.net_recombination(self.rec, n, p, f.v, f.w, P)
-        J = self.currents(f)
+        J = self.fluxes(f)
         F = poisson.poisson_residual(f.u, t[0], rho, P, dx, dxv)
-        F += (-J["electron"] * t[1].dx(0)) * dx - R * t[1] * dxv
-        F += (-J["hole"] * t[2].dx(0)) * dx + R * t[2] * dxv
-        G = self.generation(f, J)
+        F += J["electron"](t[1]) * dx - R * t[1] * dxv
+        F += J["hole"](t[2]) * dx + R * t[2] * dxv
+        G = self.generation(f)
         if G is not None:  # pairs: like negative recombination, element-wise (midpoint)
             F += G * t[1] * dx - G * t[2] * dx
         for k, (name, z) in enumerate(P.species):
-            F += (-J[name] / z) * t[3 + k].dx(0) * dx
+            F += J[name](t[3 + k]) / z * dx
         if transient:
             n1, p1, c1 = self.densities(old1)
             n2, p2, c2 = self.densities(old2)
@@ -172,10 +181,9 @@ class DeviceForms:
         recombination and accumulation terms cancel against Poisson's), plus the displacement
         current ``d/dt int lam2 eps_r grad u . grad W``.
         """
-        J = self.currents(f)
-        out = {k: fem.form(-Jk * weight.dx(0) * self.dx) for k, Jk in J.items()}
+        out = {k: fem.form(flux(weight) * self.dx) for k, flux in self.fluxes(f).items()}
         if transient:
             du = self._ddt(f.u, old1.u, old2.u)
-            out["displacement"] = fem.form(
-                self.P.lam2 * self.P.eps_r * du.dx(0) * weight.dx(0) * self.dx)
+            out["displacement"] = fem.form(self.P.lam2 * self.P.eps_r * ufl.dot(
+                ufl.grad(du), ufl.grad(weight)) * self.dx)
         return out

@@ -43,10 +43,9 @@ def _storage_form(pb: DeviceProblem):
 def _current_gradients(pb: DeviceProblem, name: str) -> tuple[PETSc.Vec, PETSc.Vec]:
     x = ufl.SpatialCoordinate(pb.dm.mesh)[0]
     weight = 1.0 - x if pb.contacts[name].tag == 1 else x
-    J = pb.forms.currents(pb.f)
-    particle = sum(-Jk * weight.dx(0) for Jk in J.values()) * pb.dx
+    particle = sum(flux(weight) for flux in pb.forms.fluxes(pb.f).values()) * pb.dx
     u = pb.f.u
-    disp = pb.P.lam2 * pb.P.eps_r * u.dx(0) * weight.dx(0) * pb.dx
+    disp = pb.P.lam2 * pb.P.eps_r * ufl.dot(ufl.grad(u), ufl.grad(weight)) * pb.dx
     out = []
     for functional in (particle, disp):
         vec = fem_petsc.assemble_vector(fem.form(ufl.derivative(functional, pb.sol,

@@ -34,7 +34,7 @@ def electrolyte_electron_current(pb: DeviceProblem) -> float:
     """Electron current density entering the electrolyte (A/m^2), see the module docstring."""
     if not hasattr(pb, "_leak_form"):
         inside = 1.0 - pb.P.semi
-        Jn = pb.currents()[0]
+        Jn = pb.current_component("electron", 0)
         pb._leak_form = (fem.form(inside * Jn * pb.dx), fem.form(inside * pb.dx))
     flux, width = (compat.assemble_scalar(f, pb.comm) for f in pb._leak_form)
     return -flux / width * pb.scaling.J0 if width > 0 else math.nan

@@ -32,6 +32,7 @@ from ..numerics import compat
 from ..numerics.constraints import make_constraint
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..physics import contacts
+from ..physics.edges import edge_geometry
 from ..physics.parameters import (
     CellParameters,
     create_parameters,
@@ -83,8 +84,9 @@ class DeviceProblem:
         self.ds = ufl.Measure("ds", domain=msh, subdomain_data=self.dm.facet_tags)
         self.contacts: dict[str, ContactState] = create_contact_states(case, self.dm, self.P)
         self.time = TimeCoefficients(*(compat.constant(msh, v) for v in (0.0, 1.0, -1.0, 0.0)))
+        self.geo = edge_geometry(msh)
         self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
-                                 ufl.CellDiameter(msh), self.stats, self.incomplete,
+                                 self.geo, self.stats, self.incomplete,
                                  case.physics.recombination, self.time,
                                  case.physics.impact_ionisation, case.physics.band_to_band)
         self.f = Fields.of(self.base + self.sol, self.species)
@@ -92,10 +94,10 @@ class DeviceProblem:
             V0 = compat.function_space(msh, "DG", 0)
             self._lag = (fem.Function(V0), fem.Function(V0))
             self.forms.lagged = self._lag
-            J = self.forms.currents(self.f)
             q0 = ufl.TestFunction(V0)
-            self._lag_forms = (fem.form(q0 * self.dx), fem.form(J["electron"] * q0 * self.dx),
-                               fem.form(J["hole"] * q0 * self.dx))
+            self._lag_forms = (fem.form(q0 * self.dx),
+                               *(fem.form(self.current_magnitude(k) * q0 * self.dx)
+                                 for k in ("electron", "hole")))
         self._old = (Fields.of(self.old1, self.species), Fields.of(self.old2, self.species))
         opts = {**case.solver.petsc_options, **(petsc_options or {})}
         self._kw = dict(max_iterations=case.solver.max_iterations,
@@ -194,10 +196,15 @@ class DeviceProblem:
         weight = 1.0 - x if self.contacts[name].tag == 1 else x
         return self.forms.contact_current(self.f, *self._old, weight, transient)
 
-    def currents(self) -> tuple:
-        """UFL scaled electron and hole current densities (1D)."""
-        J = self.forms.currents(self.f)
-        return J["electron"], J["hole"]
+    def current_component(self, carrier: str, d: int = 0):
+        """UFL scaled current density component ``J_d`` of a carrier (cell-wise constant)."""
+        x = ufl.SpatialCoordinate(self.dm.mesh)
+        return -self.forms.fluxes(self.f)[carrier](x[d])
+
+    def current_magnitude(self, carrier: str):
+        """UFL scaled |J| of a carrier (cell-wise constant)."""
+        gdim = self.dm.mesh.geometry.dim
+        return ufl.sqrt(sum(self.current_component(carrier, d) ** 2 for d in range(gdim)))
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -378,7 +385,7 @@ class DeviceProblem:
         vol, *parts = (fem_petsc.assemble_vector(f) for f in self._lag_forms)
         change = 0.0
         for lag, part in zip(self._lag, parts, strict=True):
-            n = lag.x.index_map.size_local if hasattr(lag.x, "index_map") else len(part.array)
+            n = len(part.array)
             new = np.abs(part.array[:n] / vol.array[:n])
             old = lag.x.array[:n]
             scale = max(float(np.max(new)), 1e-300)

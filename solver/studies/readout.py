@@ -106,8 +106,8 @@ def current_profile(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     q0 = ufl.TestFunction(V0)
     n_own = V0.dofmap.index_map.size_local
     vol = fem_petsc.assemble_vector(fem.form(q0 * pb.dx)).getArray()[:n_own]
-    vals = [fem_petsc.assemble_vector(fem.form(J * q0 * pb.dx)).getArray()[:n_own] / vol
-            for J in pb.currents()]
+    vals = [fem_petsc.assemble_vector(fem.form(pb.current_component(c) * q0 * pb.dx)
+                                      ).getArray()[:n_own] / vol for c in ("electron", "hole")]
     x = V0.tabulate_dof_coordinates()[:n_own, 0]
     local = np.column_stack([x, *vals])
     gathered = pb.comm.gather(local, root=0)

@@ -1,4 +1,7 @@
-"""The ``sweep`` command: ``interphase sweep STUDY.toml --out DIR [--restart]``, ``--status DIR``.
+"""The ``sweep`` command: ``interphase sweep STUDY.toml --out DIR [--restart]``, and more.
+
+``--shard K/N`` runs one shard (one task of a job array), ``--collect`` merges the shards and
+``--status DIR`` reports a sweep folder.
 
 :func:`add_sweep_parser` adds the sub-command to the ``interphase`` parser and
 :func:`sweep_command` runs it; :func:`main` is the same command on its own
@@ -25,7 +28,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="discard the folder's results and start again (needed when the study "
                    "or case file changed)")
     p.add_argument("--status", nargs="?", const=True, metavar="DIR",
-                   help="show done / failed / pending points of a sweep folder and exit")
+                   help="show done / failed / pending points of a sweep folder (all shards of "
+                   "a sharded one) and exit")
+    p.add_argument("--shard", metavar="K/N",
+                   help="run only the points i with i %% N == K, in DIR/shard-K-of-N (one job "
+                   "of a job array: --shard $SLURM_ARRAY_TASK_ID/N)")
+    p.add_argument("--collect", action="store_true",
+                   help="merge the shards in DIR into DIR/table.csv and table.h5 (after every "
+                   "array task finished)")
     p.add_argument("--petsc", default="", help='PETSc options for every point')
 
 
@@ -40,34 +50,71 @@ def add_sweep_parser(sub) -> argparse.ArgumentParser:
 def sweep_command(args: argparse.Namespace) -> int:
     """Run ``interphase sweep`` from parsed arguments; returns the exit code.
 
-    0: every point ok (or ``--status``); 3: some points failed or are incomplete. User errors
-    (bad study file, changed study without ``--restart``) raise :class:`InterphaseError`.
+    0: every point ok (or ``--status``); 3: some points failed, are incomplete or (with
+    ``--collect``) pending. User errors (bad study file or ``--shard``, changed study without
+    ``--restart``, shards of another study) raise :class:`InterphaseError`.
     """
+    from .shard import parse_shard, shard_dir
+
+    shard = parse_shard(args.shard) if getattr(args, "shard", None) is not None else None
+    collecting = getattr(args, "collect", False)
     if args.status:
         out = args.status if isinstance(args.status, str) else args.out
         if not out:
             raise InterphaseError("sweep --status: give the results folder (--status DIR)")
         from .status import format_status
 
-        print(format_status(out))
+        print(format_status(shard_dir(out, shard) if shard else out))
         return 0
     if not args.study:
         raise InterphaseError("sweep: give a study file (or --status DIR)")
+    out = Path(args.out) if args.out else Path("results") / Path(args.study).stem
+    if collecting:
+        if shard or args.restart:
+            raise InterphaseError("sweep --collect takes neither --shard nor --restart (it "
+                                  "only merges the shard folders of DIR)")
+        return _collect(args.study, out)
     from mpi4py import MPI
 
     from ..cli import parse_petsc
     from .runner import run_sweep
 
-    out = Path(args.out) if args.out else Path("results") / Path(args.study).stem
     outcome = run_sweep(args.study, out, restart=args.restart,
                         petsc_options=parse_petsc(args.petsc), command=sys.argv,
-                        verbose=getattr(args, "verbose", False))
+                        verbose=getattr(args, "verbose", False), shard=shard)
     if MPI.COMM_WORLD.rank == 0:
         c = outcome.counts
-        print(f"{args.study}: {outcome.total} points, {c['ok']} ok, {c['incomplete']} "
+        part = f" ({shard.name})" if shard else ""
+        print(f"{args.study}{part}: {outcome.total} points, {c['ok']} ok, {c['incomplete']} "
               f"incomplete, {c['failed']} failed ({outcome.ran} run now, "
               f"{outcome.seconds:.1f} s); table {outcome.table}")
+        if shard:
+            print(f"when every shard finished: interphase sweep {args.study} --out {out} "
+                  "--collect")
     return outcome.exit_code
+
+
+def _collect(study: str, out: Path) -> int:
+    """``--collect``: merge the shards on one process (other MPI ranks, if any, only wait)."""
+    from .collect import collect
+
+    comm = sys.modules["mpi4py.MPI"].COMM_WORLD if "mpi4py.MPI" in sys.modules else None
+    if comm is not None and comm.rank != 0:
+        return comm.bcast(None, root=0)
+    try:
+        res = collect(study, out)
+    except BaseException:
+        if comm is not None:
+            comm.bcast(EXIT_USER, root=0)
+        raise
+    c = res.counts
+    print(f"{study}: {res.total} points in {len(res.shards)} shards, {c['ok']} ok, "
+          f"{c['incomplete']} incomplete, {c['failed']} failed, {c['pending']} pending; "
+          f"table {res.table}")
+    if res.unfinished:
+        print(f"not finished: {', '.join(res.unfinished)} (re-run those array tasks, then "
+              "--collect again)")
+    return comm.bcast(res.exit_code, root=0) if comm is not None else res.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from ..results.provenance import git_commit, provenance
 from ..studies.runner import run_case
 from .mpiutil import on_root, sigterm_note, sleepy_barrier
 from .progress import SweepProgress, rank_logging, terminal
+from .shard import Shard, check_layout, shard_dir
 from .store import Claimer, Store, utc_now
 from .study import Study, check_points, load_study
 from .table import build_table, select_outputs, write_table_csv, write_table_h5
@@ -67,11 +68,13 @@ class SweepOutcome:
 def run_sweep(study_file: str | Path, out: str | Path, *, restart: bool = False,
               comm: MPI.Comm = MPI.COMM_WORLD, petsc_options: dict[str, str] | None = None,
               command: list[str] | None = None, verbose: bool = False,
-              log_every: float = 10.0) -> SweepOutcome:
+              log_every: float = 10.0, shard: Shard | None = None) -> SweepOutcome:
     """Run (or resume) the parameter study ``study_file`` with results in ``out``.
 
     Collective on ``comm``. Finished points of an earlier run of the same study are kept;
     unfinished ones are (re)done. At the end rank 0 writes ``table.csv`` and ``table.h5``.
+    With ``shard`` only that shard's points run, in the sweep folder ``out/shard-K-of-N``
+    (merge the shards with :func:`solver.sweep.collect.collect`).
 
     Args:
         study_file: Study file (TOML).
@@ -82,17 +85,19 @@ def run_sweep(study_file: str | Path, out: str | Path, *, restart: bool = False,
         command: Command line for the provenance records.
         verbose: Debug logging in the rank logs.
         log_every: Batch mode: seconds between progress lines.
+        shard: Run only this shard of the points (``--shard K/N``).
 
     Returns:
         The outcome.
 
     Raises:
         CaseError: Invalid study, a swept key or value the case rejects, or ``out`` holds
-            another study (without ``restart``); raised on every rank.
+            another study (without ``restart``), or mixes sharded and unsharded results;
+            raised on every rank.
     """
-    store = Store(out)
+    store = Store(shard_dir(out, shard) if shard else out)
     try:
-        setup = on_root(comm, lambda: _prepare(study_file, store, restart))
+        setup = on_root(comm, lambda: _prepare(study_file, store, restart, out, shard))
         study, manifest, run_id, pending = setup
         with rank_logging(store.log_path(comm.rank), comm.rank, verbose) as logfile, \
                 sigterm_note(store.root):
@@ -102,10 +107,14 @@ def run_sweep(study_file: str | Path, out: str | Path, *, restart: bool = False,
         store.close()
 
 
-def _prepare(study_file: str | Path, store: Store, restart: bool) -> tuple:
+def _prepare(study_file: str | Path, store: Store, restart: bool, out: str | Path,
+             shard: Shard | None) -> tuple:
     study = load_study(study_file)
     check_points(study)
-    manifest = store.open(study, restart)
+    check_layout(out, shard)
+    manifest = store.open(study, restart, shard)
+    if shard and not manifest["points"]:
+        log.warning("%s has no points: the study has only %d", shard.name, len(study.points))
     done = store.finished(manifest)
     pending = [p["id"] for p in manifest["points"] if p["id"] not in done]
     if done:
@@ -134,9 +143,11 @@ def _run(study: Study, manifest: dict, run_id: str, pending: list[str], store: S
     ids = [p["id"] for p in manifest["points"]]
     progress = None
     if comm.rank == 0:
-        log.info("sweep %s: %d points (%d finished, %d to run) on %d group(s) of %d rank(s); "
-                 "results in %s", study.path, len(ids), len(ids) - len(pending), len(pending),
-                 n_groups, min(rpp, size), store.root)
+        part = Shard.from_dict(manifest.get("shard"))
+        log.info("sweep %s%s: %d points (%d finished, %d to run) on %d group(s) of %d rank(s); "
+                 "results in %s", study.path,
+                 f" {part.name} (of {len(study.points)} points)" if part else "", len(ids),
+                 len(ids) - len(pending), len(pending), n_groups, min(rpp, size), store.root)
         if size < rpp:
             log.warning("ranks_per_point = %d but only %d MPI ranks: points run on %d",
                         rpp, size, size)

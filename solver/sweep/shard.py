@@ -24,7 +24,7 @@ _TEXT = re.compile(r"^\s*(-?\d+)\s*/\s*(-?\d+)\s*$")
 _FOLDER = re.compile(r"^shard-(\d+)-of-(\d+)$")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Shard:
     """Shard ``index`` of a split into ``count`` shards (``0 <= index < count``).
 
@@ -102,7 +102,7 @@ def find_shards(out: str | Path) -> dict[Shard, Path]:
         m = _FOLDER.match(p.name)
         if m and p.is_dir() and int(m.group(1)) < int(m.group(2)):
             found[Shard(int(m.group(1)), int(m.group(2)))] = p
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items(), key=lambda item: (item[0].count, item[0].index)))
 
 
 def split_count(out: str | Path, shards: dict[Shard, Path] | None = None) -> int:

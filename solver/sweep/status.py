@@ -1,5 +1,8 @@
 """``interphase sweep --status DIR``: done / failed / pending points and why points failed.
 
+For a sharded sweep (``DIR/shard-K-of-N`` folders) the report covers every shard
+(:func:`solver.sweep.collect.format_sharded_status`).
+
 Reads only the store (no MPI, no DOLFINx), so it is quick and safe while a sweep is running.
 """
 
@@ -10,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CaseError
+from .shard import Shard, find_shards
 from .store import Store
 
 
@@ -44,21 +48,11 @@ def _inputs(point: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in point["inputs"].items())
 
 
-def format_status(out: str | Path, max_listed: int = 50) -> str:
-    """A human-readable report of a sweep folder.
-
-    Args:
-        out: The sweep's results folder.
-        max_listed: Most failed / incomplete points listed with their reasons.
-    """
-    st = status_counts(out)
-    m, records = st["manifest"], st["records"]
-    points = {p["id"]: p for p in m["points"]}
-    total = len(points)
-    done = len(st["ok"]) + len(st["incomplete"])
-    lines = [f"{out}: study {m['study_file']} ({m['design']} over {', '.join(m['keys'])})",
-             f"  {total} points: {done} done ({len(st['ok'])} ok, {len(st['incomplete'])} "
-             f"incomplete), {len(st['failed'])} failed, {len(st['pending'])} pending"]
+def problem_lines(st: Mapping[str, Any], max_listed: int = 50) -> list[str]:
+    """Lines listing the failed and incomplete points of :func:`status_counts` with reasons."""
+    records = st["records"]
+    points = {p["id"]: p for p in st["manifest"]["points"]}
+    lines = []
     for state in ("failed", "incomplete"):
         if st[state]:
             lines.append(f"  {state}:")
@@ -68,6 +62,30 @@ def format_status(out: str | Path, max_listed: int = 50) -> str:
             lines.append(f"    {pid} ({_inputs(points[pid])}){code}: {rec.get('reason')}")
         if len(st[state]) > max_listed:
             lines.append(f"    ... and {len(st[state]) - max_listed} more (see records/)")
+    return lines
+
+
+def format_status(out: str | Path, max_listed: int = 50) -> str:
+    """A human-readable report of a sweep folder (or of all shards of a sharded sweep).
+
+    Args:
+        out: The sweep's results folder.
+        max_listed: Most failed / incomplete points listed with their reasons.
+    """
+    if not (Path(out) / "manifest.json").exists() and find_shards(out):
+        from .collect import format_sharded_status
+
+        return format_sharded_status(out, max_listed)
+    st = status_counts(out)
+    m = st["manifest"]
+    total = len(m["points"])
+    done = len(st["ok"]) + len(st["incomplete"])
+    shard = Shard.from_dict(m.get("shard"))
+    part = f", {shard.name}: {total} of {m['study_points']} points" if shard else ""
+    lines = [f"{out}: study {m['study_file']} ({m['design']} over {', '.join(m['keys'])}){part}",
+             f"  {total} points: {done} done ({len(st['ok'])} ok, {len(st['incomplete'])} "
+             f"incomplete), {len(st['failed'])} failed, {len(st['pending'])} pending"]
+    lines += problem_lines(st, max_listed)
     if st["claimed"]:
         who = sorted({f"{c.get('host', '?')} pid {c.get('pid', '?')}"
                       for pid, c in st["claims"].items() if pid in st["claimed"]})

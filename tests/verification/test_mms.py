@@ -17,6 +17,7 @@ from dolfinx import fem, mesh
 from solver.numerics import compat
 from solver.numerics.newton import NewtonSolver
 from solver.physics import carriers, poisson, recombination
+from solver.physics.edges import edge_geometry
 from solver.physics.parameters import CELL_FIELDS, CellParameters
 from solver.physics.scaling import Scaling
 
@@ -56,17 +57,15 @@ def solve_on(N, comm):
     f_psi = -ufl.div(P.lam2 * P.eps_r * ufl.grad(ue)) - poisson.space_charge(ne, pe, P, False)
     f_n = -ufl.div(P.mu_n * ne * ufl.grad(ve)) - Re
     f_p = -ufl.div(P.mu_p * pe * ufl.grad(we)) + Re
-    h = ufl.CellDiameter(msh)
+    geo = edge_geometry(msh)
     dx = ufl.Measure("dx", msh, metadata=compat.midpoint_quadrature_metadata())
     dxv = ufl.Measure("dx", msh, metadata=compat.vertex_quadrature_metadata(1))
     n = carriers.electron_density(u, v, P, "boltzmann")
     p = carriers.hole_density(u, w, P, "boltzmann")
     R = recombination.srh(n, p, v, w, P)
-    Jn = carriers.electron_current(u, v, P, h, "boltzmann")
-    Jp = carriers.hole_current(u, w, P, h, "boltzmann")
     F = poisson.poisson_residual(u, t[0], poisson.space_charge(n, p, P, False), P, dx, dxv)
-    F += -Jn * t[1].dx(0) * dx - R * t[1] * dxv
-    F += -Jp * t[2].dx(0) * dx + R * t[2] * dxv
+    F += carriers.electron_flux(u, v, t[1], P, geo, "boltzmann") * dx - R * t[1] * dxv
+    F += carriers.hole_flux(u, w, t[2], P, geo, "boltzmann") * dx + R * t[2] * dxv
     F -= (f_psi * t[0] + f_n * t[1] + f_p * t[2]) * dxv
     fdim = 0
     ends = mesh.locate_entities_boundary(

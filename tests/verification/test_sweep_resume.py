@@ -1,8 +1,9 @@
 """A sweep killed (SIGKILL, then SIGTERM) and resumed gives exactly the uninterrupted table.
 
 Also: ``mpirun -n 2`` gives the same table as one rank, a non-converging point is recorded as
-failed with PETSc's reason while the others finish, finished points are never redone, and a
-changed study file in the same folder is an error unless ``--restart``.
+failed with PETSc's reason while the others finish, finished points are never redone, a
+changed study file in the same folder is an error unless ``--restart``, and a study split into
+two shards (a job array; one shard killed and resumed) collects to the unsharded table.
 """
 
 import os
@@ -51,18 +52,22 @@ def n_records(out):
     return len([p for p in os.listdir(d) if p.endswith(".json")]) if d.is_dir() else 0
 
 
-def interrupt(study, out, after, sig):
-    """Start the sweep, send ``sig`` once ``after`` points are finished; return the records."""
-    proc = subprocess.Popen(cmd(study, out), env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+def interrupt(study, out, after, sig, *extra, folder=None, total=N):
+    """Start the sweep, send ``sig`` once ``after`` points are finished; return the records.
+
+    ``folder`` is the sweep folder that gets the records (``out``, or a shard's folder).
+    """
+    folder = folder or out
+    proc = subprocess.Popen(cmd(study, out, *extra), env=ENV, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     t0 = time.monotonic()
-    while n_records(out) < after and proc.poll() is None and time.monotonic() - t0 < 120:
+    while n_records(folder) < after and proc.poll() is None and time.monotonic() - t0 < 120:
         time.sleep(0.01)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == -sig, err
-    done = {p: (out / "records" / p).read_text() for p in os.listdir(out / "records")}
-    assert after <= len(done) < N, "the sweep finished before it could be interrupted"
+    done = {p: (folder / "records" / p).read_text() for p in os.listdir(folder / "records")}
+    assert after <= len(done) < total, "the sweep finished before it could be interrupted"
     return done, err
 
 
@@ -119,3 +124,46 @@ def test_two_ranks_give_the_table_of_one(tmp_path):
     # dynamic load balancing: both ranks computed points
     for log in logs:
         assert " ok in " in (tmp_path / "two" / "logs" / log).read_text()
+
+
+def test_job_array_shards_collect_to_the_unsharded_table(tmp_path):
+    study, out = tmp_path / "study.toml", tmp_path / "array"
+    study.write_text(STUDY)
+    procs = [subprocess.Popen(c, env=ENV, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+             for c in (cmd(study, tmp_path / "ref"), cmd(study, out, "--shard", "0/2"))]
+    (_, ref_err), (_, shard0_err) = (p.communicate(timeout=300) for p in procs)
+    assert procs[0].returncode == 3, ref_err
+    assert procs[1].returncode == 3, shard0_err  # point 4 (shard 0) cannot converge
+    status = run([sys.executable, "-m", "solver.sweep", "--status", str(out)])
+    assert status.returncode == 0, status.stderr
+    assert "10 points: 4 done (4 ok, 0 incomplete), 1 failed, 5 pending" in status.stdout
+    assert "shard-1-of-2: not started (5 points pending)" in status.stdout
+
+    shard1 = out / "shard-1-of-2"
+    first, _ = interrupt(study, out, 2, signal.SIGKILL, "--shard", "1/2", folder=shard1,
+                         total=5)
+    partial = run(cmd(study, out, "--collect"))
+    assert partial.returncode == 3 and "not finished: shard-1-of-2" in partial.stdout
+    pending = [f"p{i:04d}" for i in range(1, N, 2) if f"p{i:04d}.json" not in first]
+    assert [r["id"] for r in table(out) if r["status"] == "pending"] == pending
+    resumed = run(cmd(study, out, "--shard", "1/2"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({len(first)} finished, {5 - len(first)} to run)" in resumed.stderr
+    for p, text in first.items():  # finished points of the killed task are kept as they are
+        assert (shard1 / "records" / p).read_text() == text
+
+    final = run(cmd(study, out, "--collect"))
+    assert final.returncode == 3, final.stderr  # the failed point
+    assert "10 points in 2 shards, 9 ok, 0 incomplete, 1 failed, 0 pending" in final.stdout
+    assert table(out) == table(tmp_path / "ref")
+    assert (out / "table.h5").exists()
+
+    bad = run(cmd(study, out, "--shard", "2/2"))
+    assert bad.returncode == 2 and "K = 2 must be in 0..1" in bad.stderr
+    assert "\n" not in bad.stderr.strip()
+    study.write_text(STUDY.replace("3e15]", "4e15]"))
+    changed = run(cmd(study, out, "--collect"))
+    assert changed.returncode == 2 and "shard-0-of-2: holds the results of a different" \
+        in changed.stderr
+    assert "\n" not in changed.stderr.strip()

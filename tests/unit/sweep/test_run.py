@@ -6,7 +6,9 @@ import pytest
 
 from helpers import CASES
 from solver.errors import CaseError
+from solver.sweep.collect import collect
 from solver.sweep.runner import run_sweep
+from solver.sweep.shard import Shard
 from solver.sweep.status import status_counts
 from solver.sweep.table import read_table_csv
 
@@ -72,3 +74,24 @@ def test_bad_study_fails_on_every_rank_before_solving(comm, shared_tmp):
                                                    '"solver.max_iteration"'))
     with pytest.raises(CaseError, match="did you mean 'max_iterations'"):
         run_sweep(study, shared_tmp / "never", comm=comm)
+
+
+def test_shards_collected_give_the_unsharded_table(comm, shared_tmp):
+    study, out = shared_tmp / "sh.toml", shared_tmp / "sharded"
+    write(comm, study, STUDY.format(rpp=1, fail=1))
+    whole = run_sweep(study, shared_tmp / "whole", comm=comm)
+    first = run_sweep(study, out, comm=comm, shard=Shard(1, 2))
+    assert first.total == 2 and first.ran == 2 and first.exit_code == 0
+    assert first.table == out / "shard-1-of-2" / "table.csv"
+    with pytest.raises(CaseError, match="holds a sharded sweep"):
+        run_sweep(study, out, comm=comm)
+    second = run_sweep(study, out, comm=comm, shard=Shard(0, 2))
+    assert second.total == 3 and second.counts["failed"] == 1
+    assert run_sweep(study, out, comm=comm, shard=Shard(0, 2)).ran == 0  # resumed: all done
+    if comm.rank == 0:
+        res = collect(study, out)
+        assert res.exit_code == whole.exit_code == 3
+        assert res.counts == {**whole.counts, "pending": 0}
+        assert read_table_csv(out / "table.csv") == read_table_csv(whole.table)
+        assert status_counts(out / "shard-0-of-2")["failed"] == ["p0002"]
+    comm.Barrier()

@@ -132,12 +132,17 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
     top = S.validate_table(doc, S.TOP, "", file)
     materials = top["materials"] or {}
     lib = MaterialLibrary(materials, origin=file)
+    geometry = S.validate_table(top["geometry"] or {}, S.GEOMETRY, "geometry", file) \
+        if top["geometry"] is not None else {}
+    meshed = bool(geometry)
+    if meshed and (geometry["msh"] is None) == (geometry["generator"] is None):
+        raise CaseError("give exactly one of msh and generator", file=file, key="geometry")
     layer_tables = [S.validate_table(t, S.LAYER, f"layers[{i}]", file)
                     for i, t in enumerate(top["layers"])]
-    layers = build_layers(layer_tables, lib, file)
+    layers = build_layers(layer_tables, lib, file, meshed)
     contact_tables = {name: S.validate_table(t, S.CONTACT, f"contacts.{name}", file)
                       for name, t in top["contacts"].items()}
-    contacts = build_contacts(contact_tables, layers, lib, file)
+    contacts = build_contacts(contact_tables, layers, lib, file, meshed)
     many = len(top["study"]) > 1
     studies = []
     for i, t in enumerate(top["study"]):
@@ -179,7 +184,8 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
         mesh=MeshOptions(min_spacing=None if mesh["min_nm"] is None else mesh["min_nm"] * 1e-9,
                          max_spacing=None if mesh["max_nm"] is None else mesh["max_nm"] * 1e-9,
                          growth=mesh["growth"]),
-        plots=out["plots"], fields=out["fields"], source_hash=digest)
+        plots=out["plots"], fields=out["fields"], source_hash=digest,
+        geometry={k: v for k, v in geometry.items() if v is not None})
 
 
 def _petsc_options(table: Mapping[str, Any] | None, file: str) -> dict[str, str]:
@@ -195,7 +201,7 @@ def _petsc_options(table: Mapping[str, Any] | None, file: str) -> dict[str, str]
 def _study(t: dict[str, Any], contacts: dict, file: str, where: str = "study") -> Study:
     contact = t["contact"]
     if contact is None:
-        contact = next(c.name for c in contacts.values() if c.at == "left")
+        contact = next((c.name for c in contacts.values() if c.at == "left"), next(iter(contacts)))
     elif contact not in contacts:
         near = S.closest(contact, list(contacts))
         raise CaseError(f"no contact named '{contact}'", file=file, key="study.contact",

@@ -162,6 +162,7 @@ class Case:
         plots: Write PNG plots.
         fields: Write XDMF fields.
         source_hash: sha256 of the case text (after --set overrides).
+        geometry: The [geometry] table (empty for a 1D stack).
     """
 
     name: str
@@ -178,6 +179,12 @@ class Case:
     plots: bool = True
     fields: bool = True
     source_hash: str = ""
+    geometry: dict = field(default_factory=dict)
+
+    @property
+    def meshed(self) -> bool:
+        """Whether the device is a 2D / 3D mesh rather than a 1D stack."""
+        return bool(self.geometry)
 
     @property
     def study(self) -> Study:
@@ -197,8 +204,12 @@ def _opt(v: Any, factor: float) -> float | None:
     return None if v is None else v * factor
 
 
-def build_layers(raw: list[dict[str, Any]], lib: MaterialLibrary, file: str) -> tuple[Layer, ...]:
-    """Turn validated layer tables into :class:`Layer` records, checking materials and doping."""
+def build_layers(raw: list[dict[str, Any]], lib: MaterialLibrary, file: str,
+                 meshed: bool = False) -> tuple[Layer, ...]:
+    """Turn validated layer tables into :class:`Layer` records, checking materials and doping.
+
+    With ``meshed`` (a [geometry] mesh) thicknesses are optional: the mesh sets them.
+    """
     layers, seen = [], set()
     for i, t in enumerate(raw):
         where = f"layers[{i}]"
@@ -218,8 +229,12 @@ def build_layers(raw: list[dict[str, Any]], lib: MaterialLibrary, file: str) -> 
                             hint="its mobile ions and fixed framework are material data")
         if t["mesh_growth"] is not None and t["mesh_growth"] <= 1.0:
             raise CaseError("must be > 1", file=file, key=where + ".mesh_growth")
+        if t["thickness_nm"] is None and not meshed:
+            raise CaseError("required key missing", file=file, key=where + ".thickness_nm",
+                            hint="layer thickness (nm)")
         layers.append(Layer(
-            name=t["name"], material=t["material"], thickness=t["thickness_nm"] * 1e-9,
+            name=t["name"], material=t["material"],
+            thickness=(t["thickness_nm"] or 0.0) * 1e-9,
             donors=t["donors_cm3"] * 1e6, acceptors=t["acceptors_cm3"] * 1e6,
             mesh_min=_opt(t["mesh_min_nm"], 1e-9), mesh_max=_opt(t["mesh_max_nm"], 1e-9),
             mesh_growth=t["mesh_growth"]))
@@ -229,14 +244,20 @@ def build_layers(raw: list[dict[str, Any]], lib: MaterialLibrary, file: str) -> 
 
 
 def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
-                   lib: MaterialLibrary, file: str) -> dict[str, Contact]:
-    """Turn validated contact tables into :class:`Contact` records and check they fit the stack."""
+                   lib: MaterialLibrary, file: str, meshed: bool = False) -> dict[str, Contact]:
+    """Turn validated contact tables into :class:`Contact` records and check they fit the stack.
+
+    With ``meshed`` the contacts are facet groups of the mesh: their neighbours are checked when
+    the mesh is read.
+    """
     contacts: dict[str, Contact] = {}
     ends = {"left": layers[0], "right": layers[-1]}
     for name, t in raw.items():
         where = f"contacts.{name}"
         at = t["at"] or name
-        if at not in ends:
+        if meshed:
+            at = t["at"] or ""
+        elif at not in ends:
             raise CaseError("cannot tell which end of the stack this contact is on", file=file,
                             key=where, hint="name it 'left' or 'right', or set at = \"left\"")
         wf = t["workfunction_eV"]
@@ -252,8 +273,9 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
         if kind in ("schottky", "blocking", "li_metal") and wf is None:
             raise CaseError(f"a {kind} contact needs a metal or workfunction_eV", file=file,
                             key=where, hint="e.g. metal = \"Au\"")
-        neighbour_is_electrolyte = isinstance(lib.get(ends[at].material), Electrolyte)
-        if kind == "li_metal" and not neighbour_is_electrolyte:
+        neighbour_is_electrolyte = (not meshed and isinstance(lib.get(ends[at].material),
+                                                              Electrolyte))
+        if kind == "li_metal" and not neighbour_is_electrolyte and not meshed:
             raise CaseError("a li_metal contact must touch an electrolyte layer", file=file,
                             key=where + ".kind")
         if kind == "li_metal" and t["exchange_current_density_A_per_cm2"] is None:
@@ -272,6 +294,10 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
             exchange_current=_opt(t["exchange_current_density_A_per_cm2"], 1e4),
             transfer_coefficient=t["transfer_coefficient"])
     sides = sorted(c.at for c in contacts.values())
+    if meshed:
+        if len(contacts) < 2:
+            raise CaseError("a device needs at least two contacts", file=file, key="contacts")
+        return contacts
     if sides != ["left", "right"]:
         raise CaseError(f"a 1D stack needs exactly one contact at each end, got {sides or 'none'}",
                         file=file, key="contacts", hint="define [contacts.left] and "

@@ -58,12 +58,22 @@ TOP: dict[str, Key] = {
     "solver": Key("table", "[solver] Newton / continuation / PETSc options"),
     "mesh": Key("table", "[mesh] default grading for every layer"),
     "output": Key("table", "[output] what to write"),
+    "geometry": Key("table", "[geometry] a 2D / 3D mesh instead of the 1D stack"),
+}
+
+GEOMETRY: dict[str, Key] = {
+    "msh": Key("str", "gmsh mesh file (relative to the case file), coordinates in nm, physical "
+               "groups named after the layers and contacts"),
+    "generator": Key("str", "a generator of meshes/ (onchip, rough_interphase, "
+                     "grain_boundary, extruded_stack) instead of a file"),
+    "parameters": Key("table", "generator parameters (see meshes/README.md)"),
 }
 
 LAYER: dict[str, Key] = {
     "name": Key("str", "layer name (unique), used in outputs", required=True),
     "material": Key("str", "material name from the library or [materials]", required=True),
-    "thickness_nm": Key("number", "layer thickness (nm)", required=True, check="positive"),
+    "thickness_nm": Key("number", "layer thickness (nm); required unless [geometry] gives a mesh",
+                        check="positive"),
     "donors_cm3": Key("number", "ionised-donor density N_D (cm^-3)", default=0.0, check="nonneg"),
     "acceptors_cm3": Key("number", "acceptor density N_A (cm^-3)", default=0.0, check="nonneg"),
     "mesh_min_nm": Key("number", "smallest cell at the layer's ends (nm)", check="positive"),
@@ -165,7 +175,7 @@ OUTPUT: dict[str, Key] = {
 
 SECTIONS: dict[str, dict[str, Key]] = {
     "": TOP, "layers[]": LAYER, "contacts.NAME": CONTACT, "study": STUDY, "physics": PHYSICS,
-    "solver": SOLVER, "mesh": MESH, "output": OUTPUT,
+    "solver": SOLVER, "mesh": MESH, "output": OUTPUT, "geometry": GEOMETRY,
 }
 
 

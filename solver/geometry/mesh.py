@@ -49,6 +49,7 @@ class DeviceMesh:
     num_nodes: int
     interfaces: list[int] = field(default_factory=list)
     interface_widths: list[float] = field(default_factory=list)
+    contact_layers: dict[str, int] = field(default_factory=dict)
 
     def layer_cells(self, index: int) -> np.ndarray:
         """Local cell indices of layer ``index`` (0-based)."""
@@ -118,6 +119,8 @@ def build_stack_mesh(case: Case, comm: MPI.Comm, nodes: np.ndarray | None = None
     values = np.concatenate([np.full(len(left), LEFT), np.full(len(right), RIGHT)])
     facet_tags = compat.meshtags(msh, tdim - 1, facets, values)
     contact_tags = {c.name: (LEFT if c.at == "left" else RIGHT) for c in case.contacts.values()}
+    contact_layers = {c.name: (0 if c.at == "left" else len(case.layers) - 1)
+                      for c in case.contacts.values()}
     if comm.rank == 0:
         h = np.diff(x)
         log.info("mesh: %d nodes, %d layers, cells %.3g..%.3g nm, L = %.4g nm, %d rank(s)",
@@ -126,4 +129,5 @@ def build_stack_mesh(case: Case, comm: MPI.Comm, nodes: np.ndarray | None = None
     return DeviceMesh(mesh=msh, length=length, cell_tags=cell_tags, facet_tags=facet_tags,
                       layer_names=[ly.name for ly in case.layers], bounds=sb,
                       contact_tags=contact_tags, num_nodes=len(x) if comm.rank == 0 else 0,
-                      interfaces=te, interface_widths=[b - a for a, b in gaps])
+                      interfaces=te, interface_widths=[b - a for a, b in gaps],
+                      contact_layers=contact_layers)

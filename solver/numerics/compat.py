@@ -56,6 +56,48 @@ def create_interval_mesh(comm: MPI.Comm, x: np.ndarray) -> mesh.Mesh:
     return mesh.create_mesh(comm, cells, domain, pts)
 
 
+def read_msh(path: str, comm: MPI.Comm, gdim: int | None = None) -> tuple:
+    """``(mesh, cell_tags, facet_tags)`` from a gmsh .msh file (read on rank 0, distributed).
+
+    ``gmshio.read_from_msh`` is broken in DOLFINx 0.5 (it returns an undefined name on the
+    reading rank), so the file is opened with gmsh here and ``model_to_mesh`` distributes it.
+    """
+    import gmsh
+
+    try:
+        from dolfinx.io import gmshio as reader  # 0.5 - 0.9
+    except ImportError:  # 0.10+
+        from dolfinx.io import gmsh as reader
+    if gdim is None:
+        gdim = _msh_gdim(path)
+    if comm.rank == 0:
+        gmsh.initialize()
+        gmsh.option.setNumber("General.Terminal", 0)
+        gmsh.open(path)
+    try:
+        out = reader.model_to_mesh(gmsh.model, comm, 0, gdim=gdim)
+    finally:
+        if comm.rank == 0:
+            gmsh.finalize()
+    if hasattr(out, "mesh"):  # 0.10 MeshData
+        return out.mesh, out.cell_tags, out.facet_tags
+    return out[0], out[1], out[2]
+
+
+def _msh_gdim(path: str) -> int:
+    """2 if every node of the .msh has z = 0, else 3 (read with the gmsh module)."""
+    import gmsh
+
+    gmsh.initialize()
+    try:
+        gmsh.option.setNumber("General.Terminal", 0)
+        gmsh.open(path)
+        _, coords, _ = gmsh.model.mesh.getNodes()
+        return 2 if np.allclose(np.asarray(coords)[2::3], 0.0) else 3
+    finally:
+        gmsh.finalize()
+
+
 def function_space(msh: mesh.Mesh, family: str = "Lagrange", degree: int = 1,
                    shape: tuple[int, ...] = ()) -> fem.FunctionSpace:
     """A (scalar or blocked vector) function space on ``msh``."""

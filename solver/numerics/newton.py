@@ -55,13 +55,16 @@ class NewtonResult:
         return reason_name(self.reason)
 
 
-def default_linear_solver(comm: MPI.Comm, choice: str = "auto") -> str:
-    """The direct solver to use: KLU in serial (fastest in 1D), MUMPS in parallel."""
+def default_linear_solver(comm: MPI.Comm, choice: str = "auto", tdim: int = 1) -> str:
+    """The direct solver: KLU for 1D in serial (fastest there), MUMPS otherwise.
+
+    KLU has no nested-dissection ordering, so its fill-in grows badly on 2D / 3D meshes.
+    """
     if choice != "auto":
         if comm.size > 1 and choice not in ("mumps", "superlu_dist"):
             return "mumps"
         return choice
-    return "klu" if comm.size == 1 else "mumps"
+    return "klu" if comm.size == 1 and tdim == 1 else "mumps"
 
 
 class NewtonSolver:
@@ -103,7 +106,8 @@ class NewtonSolver:
         defaults = {
             "snes_type": "newtonls", "snes_linesearch_type": "basic",
             "ksp_type": "preonly", "pc_type": "lu",
-            "pc_factor_mat_solver_type": default_linear_solver(comm, linear_solver),
+            "pc_factor_mat_solver_type": default_linear_solver(
+                comm, linear_solver, u.function_space.mesh.topology.dim),
         }
         merged = {**defaults, **(petsc_options or {})}
         for k, v in merged.items():

@@ -41,9 +41,14 @@ def ion_species(case: Case) -> list[tuple[str, int]]:
     return list(seen.items())
 
 
-def make_scaling(case: Case) -> Scaling:
-    """Choose the scales of ``case``: stack length, largest density, largest mobility."""
-    L0 = sum(ly.thickness for ly in case.layers)
+def make_scaling(case: Case, length: float | None = None) -> Scaling:
+    """Choose the scales of ``case``: device length, largest density, largest mobility.
+
+    Args:
+        case: The case.
+        length: Device size (m), e.g. of a 2D mesh; default the stack thickness.
+    """
+    L0 = length or sum(ly.thickness for ly in case.layers)
     dens = [max(ly.donors, ly.acceptors) for ly in case.layers]
     mus, levels = [], []
     for ly in case.layers:

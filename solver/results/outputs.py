@@ -59,7 +59,8 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
     """
     out.mkdir(parents=True, exist_ok=True)
     temps = [e["temperature_K"] for e in entries]
-    write_csv(out / "band_diagram.csv", band_diagram_table(bds, temps, layer_names))
+    if all(bd is not None for bd in bds):
+        write_csv(out / "band_diagram.csv", band_diagram_table(bds, temps, layer_names))
     if any("iv" in e for e in entries):
         iv_cols: dict[str, list] = {}
         for e in entries:
@@ -118,6 +119,8 @@ def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds, n_temp
     for e, bd in zip(entries, bds, strict=True):
         T = e["temperature_K"]
         suffix = "" if n_temps == 1 else f"_{T:g}K"
+        if bd is None:
+            continue
         plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
                            f"{case_name}: equilibrium at {T:g} K")
         window = plots.zoom_window(bd, names)

@@ -65,9 +65,8 @@ class ContactState:
 def create_contact_states(case: Case, dm, P: CellParameters) -> dict[str, ContactState]:
     """One :class:`ContactState` per contact of ``case``."""
     out = {}
-    n = len(case.layers)
     for c in case.contacts.values():
-        layer = 0 if c.at == "left" else n - 1
+        layer = dm.contact_layers[c.name]
         consts = [compat.constant(dm.mesh, 0.0) for _ in range(6)]
         mat = case.materials.get(case.layers[layer].material)
         cs = ContactState(c, dm.contact_tags[c.name], layer, isinstance(mat, Electrolyte),
@@ -111,3 +110,41 @@ def set_contact_bias(cs: ContactState, V: float, V_ref: float) -> None:
     cs.bias = V
     cs.u.value = cs.u_eq + V / V_ref
     cs.vm.value = V / V_ref
+
+
+def harmonic_weight(V: fem.FunctionSpace, dm, contacts: dict[str, ContactState], name: str,
+                    comm) -> fem.Function:
+    """P1 solution of Laplace's equation with 1 on contact ``name`` and 0 on the others."""
+    import ufl
+    from dolfinx.fem import petsc as fem_petsc
+    from petsc4py import PETSc
+
+    fdim = dm.mesh.topology.dim - 1
+    bcs = []
+    for cs in contacts.values():
+        dofs = fem.locate_dofs_topological(V, fdim, dm.facet_tags.find(cs.tag))
+        bcs.append(fem.dirichletbc(compat.constant(dm.mesh, 1.0 if cs.name == name else 0.0),
+                                   dofs, V))
+    u, t = ufl.TrialFunction(V), ufl.TestFunction(V)
+    a = fem.form(ufl.inner(ufl.grad(u), ufl.grad(t)) * ufl.dx)
+    L = fem.form(compat.constant(dm.mesh, 0.0) * t * ufl.dx)
+    A = compat.create_matrix(a)
+    compat.assemble_matrix(A, a, bcs)
+    W = fem.Function(V)
+    b = compat.petsc_vec(W).duplicate()
+    with b.localForm() as loc:
+        loc.set(0.0)
+    fem_petsc.assemble_vector(b, L)
+    fem_petsc.apply_lifting(b, [a], [bcs])
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fem_petsc.set_bc(b, bcs)
+    ksp = PETSc.KSP().create(comm)
+    ksp.setOperators(A)
+    ksp.setType("preonly")
+    ksp.getPC().setType("lu")
+    ksp.getPC().setFactorSolverType("mumps")
+    ksp.solve(b, compat.petsc_vec(W))
+    W.x.scatter_forward()
+    for obj in (ksp, A, b):
+        obj.destroy()
+    return W

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..analysis.junction import junction_summary
 from .problem import DeviceProblem
-from .readout import band_diagram
+from .readout import band_diagram, contact_potentials
 
 
 def run_equilibrium(pb: DeviceProblem, T: float) -> tuple[dict[str, Any], dict | None]:
@@ -23,6 +23,14 @@ def run_equilibrium(pb: DeviceProblem, T: float) -> tuple[dict[str, Any], dict |
     pb.set_temperature(T)
     res = pb.solve_equilibrium()
     bd = band_diagram(pb)
+    if pb.dm.mesh.topology.dim > 1:  # no 1D band diagram: contact-to-contact potentials
+        psi = contact_potentials(pb)
+        names = list(psi)
+        step = psi[names[-1]] - psi[names[0]]
+        entry = {"temperature_K": T, "built_in_potential_V": abs(step),
+                 "built_in_potential_signed_V": step, "contact_potentials_V": psi,
+                 "newton_iterations": res.iterations}
+        return entry, None
     entry = None
     if pb.comm.rank == 0:
         entry = {"temperature_K": T, **junction_summary(bd, pb.dm.layer_names),

@@ -94,8 +94,9 @@ def impedance_spectrum(pb: DeviceProblem, name: str, freqs: list[float],
     b_im = b_re.duplicate()
     b_im.set(0.0)
     g_p, g_d = _current_gradients(pb, name)
-    solver = ComplexSolver(J, M, default_linear_solver(pb.comm, pb.case.solver.linear_solver))
-    t0, J0 = pb.scaling.t0, pb.scaling.J0
+    solver = ComplexSolver(J, M, default_linear_solver(pb.comm, pb.case.solver.linear_solver,
+                                                       pb.dm.mesh.topology.dim))
+    t0, J0 = pb.scaling.t0, pb.scaling.J0 / pb.contact_area(name)
     out: dict[str, list[float]] = {"frequency_Hz": [], "Z_real_ohm_cm2": [],
                                    "Z_imag_ohm_cm2": []}
     for f in freqs:

@@ -40,7 +40,13 @@ from ..physics.parameters import (
     make_scaling,
     set_temperature,
 )
-from .boundary import ContactState, create_contact_states, set_contact_bias, update_contact
+from .boundary import (
+    ContactState,
+    create_contact_states,
+    harmonic_weight,
+    set_contact_bias,
+    update_contact,
+)
 from .forms import DeviceForms, Fields, TimeCoefficients
 
 log = logging.getLogger(__name__)
@@ -62,8 +68,13 @@ class DeviceProblem:
                  petsc_options: dict[str, str] | None = None,
                  nodes: np.ndarray | None = None) -> None:
         self.case, self.comm = case, comm
-        self.dm: DeviceMesh = build_stack_mesh(case, comm, nodes)
-        self.scaling = make_scaling(case)
+        if case.meshed:
+            from ..geometry.gmsh_mesh import build_gmsh_mesh
+
+            self.dm: DeviceMesh = build_gmsh_mesh(case, comm)
+        else:
+            self.dm = build_stack_mesh(case, comm, nodes)
+        self.scaling = make_scaling(case, self.dm.length)
         self.P: CellParameters = create_parameters(case, self.dm, self.scaling)
         self.species = self.P.species
         msh = self.dm.mesh
@@ -111,6 +122,8 @@ class DeviceProblem:
             self.forms.equilibrium(self.psi0, ufl.TestFunction(self.V)), self.psi0,
             self._equilibrium_bcs(), comm, **self._kw)
         self.bcs = self._coupled_bcs()
+        self._weights: dict[str, fem.Function] = {}
+        self._areas: dict[str, float] = {}
         self.dd_solver = self._coupled_solver(transient=False)
         self.dd_solver.constraints = self._ion_constraints()
         self._tr_solver: NewtonSolver | None = None
@@ -169,17 +182,20 @@ class DeviceProblem:
         """
         if not self.species or any(cs.kind == "li_metal" for cs in self.contacts.values()):
             return []
-        ranges = [(self.dm.bounds[i], self.dm.bounds[i + 1])
-                  for i, ly in enumerate(self.case.layers) if self.case.is_electrolyte(ly)]
-        centre = 0.5 * (ranges[0][0] + ranges[0][1])
-        x = self.W.tabulate_dof_coordinates()[:, 0]
+        inside = [i for i, ly in enumerate(self.case.layers) if self.case.is_electrolyte(ly)]
+        X = self.W.tabulate_dof_coordinates()
+        own = compat.cell_dofs(self.V, self.dm.layer_cells(inside[0]))
+        pts = X[own] if len(own) else np.zeros((0, 3))
+        s = self.comm.allreduce(pts.sum(axis=0), op=MPI.SUM)
+        centre = s / max(self.comm.allreduce(len(pts), op=MPI.SUM), 1)
+        x = np.linalg.norm(X - centre, axis=1)
         n_owned = self.W.dofmap.index_map.size_local * self.nc
         conc = self.forms.densities(self.f)[2]
         out = []
         for k, (name, _) in enumerate(self.species):
             dofs = np.asarray(self.W.sub(3 + k).collapse()[1])
             dofs = dofs[(dofs < n_owned) & self._free[dofs]]
-            dist = np.abs(x[dofs // self.nc] - centre)
+            dist = x[dofs // self.nc]
             best = (float(dist.min()), self.comm.rank) if dofs.size else (np.inf, self.comm.rank)
             winner = self.comm.allreduce(best, op=MPI.MIN)[1]
             anchor = int(dofs[np.argmin(dist)]) if self.comm.rank == winner else None
@@ -192,9 +208,21 @@ class DeviceProblem:
                             **self._kw)
 
     def _current_form(self, name: str, transient: bool) -> dict:
-        x = ufl.SpatialCoordinate(self.dm.mesh)[0]
-        weight = 1.0 - x if self.contacts[name].tag == 1 else x
-        return self.forms.contact_current(self.f, *self._old, weight, transient)
+        return self.forms.contact_current(self.f, *self._old, self.weight(name), transient)
+
+    def weight(self, name: str):
+        """A P1 weight, 1 on contact ``name`` and 0 on the others, for its terminal current.
+
+        1D: linear across the stack. 2D / 3D: harmonic (one Laplace solve). Any such weight
+        gives the exact discrete contact current; a smooth one keeps round-off small.
+        """
+        if self.dm.mesh.topology.dim == 1:
+            x = ufl.SpatialCoordinate(self.dm.mesh)[0]
+            return 1.0 - x if self.contacts[name].tag == 1 else x
+        if name not in self._weights:
+            self._weights[name] = harmonic_weight(self.V, self.dm, self.contacts, name,
+                                                  self.comm)
+        return self._weights[name]
 
     def current_component(self, carrier: str, d: int = 0):
         """UFL scaled current density component ``J_d`` of a carrier (cell-wise constant)."""
@@ -298,10 +326,11 @@ class DeviceProblem:
 
     # -- solves ---------------------------------------------------------------------------
     def _layer_nodal(self, values: list[float]) -> np.ndarray:
-        """Nodal values (scalar P1 dofs) from one value per layer."""
-        x = self.V.tabulate_dof_coordinates()[:, 0]
-        idx = np.clip(np.searchsorted(self.dm.bounds, x, side="right") - 1, 0, len(values) - 1)
-        return np.asarray(values)[idx]
+        """Nodal values (scalar P1 dofs) from one value per layer (interface nodes: either)."""
+        out = np.zeros(self.V.dofmap.index_map.size_local + self.V.dofmap.index_map.num_ghosts)
+        for i, value in enumerate(values):
+            out[compat.cell_dofs(self.V, self.dm.layer_cells(i))] = value
+        return out
 
     def solve_equilibrium(self) -> NewtonResult:
         """Staged equilibrium: neutral guess -> Poisson -> coupled system at 0 V.
@@ -434,10 +463,21 @@ class DeviceProblem:
         if transient and name not in self._tr_current_forms:
             self._tr_current_forms[name] = self._current_form(name, True)
         forms = self._tr_current_forms[name] if transient else self._current_forms[name]
-        J0 = self.scaling.J0
+        J0 = self.scaling.J0 / self.contact_area(name)
         out = {k: compat.assemble_scalar(f, self.comm) * J0 for k, f in forms.items()}
         out["total"] = sum(out.values())
         return out
+
+    def contact_area(self, name: str) -> float:
+        """Scaled measure of contact ``name`` (1 in 1D; a length in 2D, an area in 3D).
+
+        Terminal currents are per this measure: a current density over the contact.
+        """
+        if name not in self._areas:
+            tag = self.contacts[name].tag
+            form = fem.form(compat.constant(self.dm.mesh, 1.0) * self.ds(tag))
+            self._areas[name] = compat.assemble_scalar(form, self.comm)
+        return self._areas[name]
 
     def field_expressions(self) -> dict[str, tuple]:
         """Fields for ParaView: name -> (UFL expression, factor to output units)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mpi4py import MPI
+
 from ..constants import q
 from ..physics.parameters import layer_values
 from ..physics.statistics import log_fd_half_np
@@ -28,6 +30,8 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     """
     msh = pb.dm.mesh
     tdim, nc = msh.topology.dim, pb.nc
+    if tdim > 1:
+        return None  # 2D / 3D: fields.xdmf and the field maps instead
     ncells = msh.topology.index_map(tdim).size_local
     dofs = np.asarray(pb.W.dofmap.list.array if hasattr(pb.W.dofmap.list, "array")
                       else pb.W.dofmap.list).reshape(-1, 2)[:ncells].ravel()
@@ -118,3 +122,52 @@ def current_profile(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     scale = pb.scaling.J0 * 1e-4
     return {"x_nm": rows[:, 0] * pb.scaling.L0 * 1e9, "Jn_A_per_cm2": rows[:, 1] * scale,
             "Jp_A_per_cm2": rows[:, 2] * scale, "J_A_per_cm2": (rows[:, 1] + rows[:, 2]) * scale}
+
+
+def contact_potentials(pb: DeviceProblem) -> dict[str, float]:
+    """Mean potential psi (V, vacuum level -q psi) on each contact's nodes (all ranks)."""
+    from dolfinx import fem
+
+    V = pb.V
+    fdim = pb.dm.mesh.topology.dim - 1
+    arr = pb.solution_array()[np.asarray(pb._u_dofs)]
+    n_own = V.dofmap.index_map.size_local
+    out = {}
+    for name, cs in pb.contacts.items():
+        dofs = fem.locate_dofs_topological(V, fdim, pb.dm.facet_tags.find(cs.tag))
+        dofs = dofs[dofs < n_own]
+        s = pb.comm.allreduce(float(arr[dofs].sum()), op=MPI.SUM)
+        n = pb.comm.allreduce(len(dofs), op=MPI.SUM)
+        out[name] = (s / max(n, 1)) * pb.scaling.V_ref - pb.scaling.chi_ref / q
+    return out
+
+
+def cell_samples(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
+    """Per-cell vertex coordinates (nm) and nodal psi, n, p for 2D field maps (rank 0)."""
+    from ..numerics import compat
+
+    msh = pb.dm.mesh
+    tdim = msh.topology.dim
+    ncells = msh.topology.index_map(tdim).size_local
+    X = compat.cell_vertex_coordinates(msh)[:ncells] * pb.scaling.L0 * 1e9
+    dofs = compat.cell_dofs(pb.V, np.arange(ncells, dtype=np.int32)).reshape(ncells, -1)
+    total = pb.solution_array()
+    u = total[np.asarray(pb._u_dofs)][dofs]
+    layer = pb.dm.cell_tags.values[np.argsort(pb.dm.cell_tags.indices)][:ncells] - 1
+    s = pb.scaling
+    c = [layer_values(pb.case, i, st, s) for i, st in enumerate(pb.P.states)]
+    eta_n = np.array([ci["eta_n"] for ci in c])[np.clip(layer, 0, len(c) - 1)]
+    eta_p = np.array([ci["eta_p"] for ci in c])[np.clip(layer, 0, len(c) - 1)]
+    beta = float(pb.P.beta.value)
+    vdofs = np.asarray(pb.W.sub(1).collapse()[1])
+    wdofs = np.asarray(pb.W.sub(2).collapse()[1])
+    v, w = total[vdofs][dofs], total[wdofs][dofs]
+    local = {"xy_nm": X, "psi_V": u * s.V_ref - s.chi_ref / q,
+             "log10_n_cm3": (beta * (u - v) + eta_n[:, None]) / np.log(10) + np.log10(
+                 s.C0 * 1e-6),
+             "log10_p_cm3": (beta * (w - u) + eta_p[:, None]) / np.log(10) + np.log10(
+                 s.C0 * 1e-6)}
+    gathered = pb.comm.gather(local, root=0)
+    if pb.comm.rank != 0:
+        return None
+    return {k: np.concatenate([g[k] for g in gathered]) for k in local}

@@ -15,12 +15,14 @@ from ..errors import CaseError
 from ..results.atomic import write_json
 from ..results.fields import FieldWriter
 from ..results.outputs import write_outputs
+from ..results.plots import field_maps
 from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
 from .impedance import run_impedance
 from .iv import run_iv
 from .leakage import run_leakage
 from .problem import DeviceProblem
+from .readout import cell_samples
 from .transient import run_transient
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,14 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
     reference = _reference_problem(pb, study, petsc_options)
     for T in case.temperatures:
         entry, bd = STUDIES[kind](pb, study, T)
+        if pb.dm.mesh.topology.dim == 2 and case.plots:
+            samples = cell_samples(pb)
+            if comm.rank == 0:
+                out.mkdir(parents=True, exist_ok=True)
+                suffix = "" if len(case.temperatures) == 1 else f"_{T:g}K"
+                bias = pb.contacts[study.contact].bias
+                field_maps(out / f"field_map{suffix}.png", samples,
+                           f"{case.name}: {T:g} K, {study.contact} at {bias:+g} V")
         if writer:
             pb.restore(pb.equilibrium_state)
             writer.write(T)

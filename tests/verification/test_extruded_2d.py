@@ -1,0 +1,43 @@
+"""2D = 1D: an extruded 2D mesh of the 1D diode reproduces the 1D I-V; current continuity in 2D."""
+
+import pytest
+
+from helpers import CASES
+from meshes import GENERATORS
+from solver.case import load_case
+from solver.geometry.grading import stack_nodes
+from solver.results.progress import Progress
+from solver.studies.equilibrium import run_equilibrium
+from solver.studies.iv import sweep
+from solver.studies.problem import DeviceProblem
+
+VOLTS = [-0.5, 0.3, 0.6]
+
+
+def iv(case, comm):
+    pb = DeviceProblem(case, comm)
+    entry, _ = run_equilibrium(pb, 300.0)
+    records, problems = sweep(pb, "left", VOLTS, Progress("iv", len(VOLTS), rank=1))
+    assert not problems
+    return pb, entry, {r["voltage_V"]: r["current_density_A_per_cm2"] for r in records}
+
+
+def test_extruded_mesh_reproduces_1d_iv(comm, shared_tmp):
+    case1 = load_case(CASES / "si_pn_diode.toml")
+    x, _ = stack_nodes(case1)
+    msh = shared_tmp / "diode2d.msh"
+    if comm.rank == 0:
+        GENERATORS["extruded_stack"](msh, layers=[("p", 1000.0), ("n", 1000.0)],
+                                     x_nodes_nm=list(x * 1e9), width_nm=50.0, ny=2)
+    comm.Barrier()
+    case2 = load_case(CASES / "si_pn_diode.toml", [f'geometry.msh="{msh}"'])
+    _, e1, j1 = iv(case1, comm)
+    pb2, e2, j2 = iv(case2, comm)
+    assert pb2.dm.mesh.topology.dim == 2
+    assert e2["built_in_potential_V"] == pytest.approx(e1["built_in_potential_V"], abs=1e-9)
+    for V in VOLTS:
+        assert j2[V] == pytest.approx(j1[V], rel=5e-3)  # the issue's 0.5 %; seen: ~2e-6
+    # continuity: the current leaving at the right contact is the one entering at the left
+    right = pb2.terminal_current("right")["total"]
+    left = pb2.terminal_current("left")["total"]
+    assert right == pytest.approx(-left, rel=1e-9)

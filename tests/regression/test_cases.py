@@ -14,9 +14,19 @@ ALL_CASES = sorted(p.name for p in CASES.glob("*.toml"))
 
 
 def lookup(summary, dotted):
-    node = summary
-    for part in dotted.split("."):
-        node = node[int(part)] if isinstance(node, list) else node[part]
+    """``a.0.b`` -> summary["a"][0]["b"]; dict keys may contain dots (``"0.5"`` V biases)."""
+    node, parts = summary, dotted.split(".")
+    while parts:
+        if isinstance(node, list):
+            node = node[int(parts.pop(0))]
+            continue
+        for k in range(len(parts), 0, -1):  # longest key first
+            key = ".".join(parts[:k])
+            if key in node:
+                node, parts = node[key], parts[k:]
+                break
+        else:
+            raise KeyError(f"{dotted}: no key {parts[0]!r} among {sorted(node)}")
     return node
 
 

@@ -117,6 +117,7 @@ def _contact_layers(msh, cell_tags, facet_tags, contact_tags, comm) -> dict[str,
     """Layer index (0-based) touching each contact (from the first cell next to its facets)."""
     tdim = msh.topology.dim
     msh.topology.create_connectivity(tdim - 1, tdim)
+    msh.topology.create_connectivity(tdim, tdim)  # dolfinx >= 0.9: cell dofs by cells
     f2c = msh.topology.connectivity(tdim - 1, tdim)
     tag_of = dict(zip(cell_tags.indices, cell_tags.values))
     out = {}

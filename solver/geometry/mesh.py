@@ -113,6 +113,7 @@ def build_stack_mesh(case: Case, comm: MPI.Comm, nodes: np.ndarray | None = None
         layer[(mids > a) & (mids < b)] = len(case.layers) + 1 + k
     cell_tags = compat.meshtags(msh, tdim, cells, layer.astype(np.int32))
     msh.topology.create_connectivity(tdim - 1, tdim)
+    msh.topology.create_connectivity(tdim, tdim)  # dolfinx >= 0.9: cell dofs by cells
     left = dmesh.locate_entities_boundary(msh, tdim - 1, lambda p: np.isclose(p[0], 0.0))
     right = dmesh.locate_entities_boundary(msh, tdim - 1, lambda p: np.isclose(p[0], 1.0))
     facets = np.concatenate([left, right]).astype(np.int32)

@@ -162,37 +162,6 @@ def impedance(out: Path, spectra: Mapping[str, Mapping[str, Sequence[float]]],
     _save(plt, fig, Path(out) / "impedance_bode.png")
 
 
-def field_maps(path: str | Path, samples: Mapping[str, np.ndarray], title: str) -> None:
-    """Maps of psi and log10 n, p over a 2D mesh (per-cell vertex samples, Gouraud shading)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.tri import Triangulation
-
-    X = samples["xy_nm"]
-    if X.shape[1] != 3 or X.shape[2] != 2:
-        return  # 2D triangles only
-    pts = X.reshape(-1, 2)
-    tri = Triangulation(pts[:, 0], pts[:, 1], np.arange(len(pts)).reshape(-1, 3))
-    keys = ("psi_V", "log10_n_cm3", "log10_p_cm3")
-    labels = ("$\\psi$ (V)", "log$_{10}$ n (cm$^{-3}$)", "log$_{10}$ p (cm$^{-3}$)")
-    fig, axes = plt.subplots(len(keys), 1, figsize=(7.5, 2.8 * len(keys)), squeeze=False)
-    for ax, key, label in zip(axes[:, 0], keys, labels):
-        vals = samples[key].reshape(-1)
-        if key != "psi_V":
-            vals = np.clip(vals, np.max(vals) - 20, None)
-        im = ax.tripcolor(tri, vals, shading="gouraud", cmap="viridis")
-        fig.colorbar(im, ax=ax, label=label)
-        ext = np.ptp(pts, axis=0)
-        if max(ext) < 5 * min(ext):  # thin films: stretch y rather than draw a hairline
-            ax.set_aspect("equal", adjustable="box")
-        ax.set_ylabel("y (nm)")
-    axes[0, 0].set_title(title)
-    axes[-1, 0].set_xlabel("x (nm)")
-    _save(plt, fig, path)
-
-
 def xy(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
        xlabel: str, ylabel: str, title: str, logy: bool = False) -> None:
     """A generic line plot (Arrhenius plots, sweeps)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -88,20 +89,24 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     return records, problems
 
 
-def run_iv(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], dict | None]:
+def run_iv(pb: DeviceProblem, study: Study, T: float,
+           on_point: Callable[[float, dict], None] | None = None
+           ) -> tuple[dict[str, Any], dict | None]:
     """Equilibrium plus an I-V sweep at ``T``, with figures of merit.
 
     Args:
         pb: The device problem.
         study: The study settings.
         T: Temperature (K).
+        on_point: Optional callback ``(V, record)`` after each converged bias point.
 
     Returns:
         ``(entry, band_diagram)`` as :func:`solver.studies.equilibrium.run_equilibrium`.
     """
     entry, bd = run_equilibrium(pb, T)
     progress = Progress(f"iv {T:g} K", len(set(study.voltages)), pb.comm.rank)
-    records, problems = sweep(pb, study.contact, list(study.voltages), progress)
+    records, problems = sweep(pb, study.contact, list(study.voltages), progress,
+                              on_point=on_point)
     progress.close()
     V = np.array([r["voltage_V"] for r in records])
     J = np.array([r["current_density_A_per_cm2"] for r in records])

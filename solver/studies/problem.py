@@ -25,7 +25,6 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from ..case import Case
-from ..constants import q
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
@@ -478,15 +477,3 @@ class DeviceProblem:
             form = fem.form(compat.constant(self.dm.mesh, 1.0) * self.ds(tag))
             self._areas[name] = compat.assemble_scalar(form, self.comm)
         return self._areas[name]
-
-    def field_expressions(self) -> dict[str, tuple]:
-        """Fields for ParaView: name -> (UFL expression, factor to output units)."""
-        f, s = self.f, self.scaling
-        n, p, conc = self.forms.densities(f)
-        dens = s.C0 * 1e-6
-        out = {"psi_V": (f.u - s.chi_ref / (q * s.V_ref), s.V_ref),
-               "phi_n_V": (f.v, s.V_ref), "phi_p_V": (f.w, s.V_ref),
-               "n_cm3": (n, dens), "p_cm3": (p, dens)}
-        for name, c in conc.items():
-            out[f"c_{name}_cm3"] = (c, dens)
-        return out

@@ -143,7 +143,7 @@ def contact_potentials(pb: DeviceProblem) -> dict[str, float]:
 
 
 def cell_samples(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
-    """Per-cell vertex coordinates (nm) and nodal psi, n, p for 2D field maps (rank 0)."""
+    """Per-cell vertex coordinates (nm), nodal psi, n, p and cell |J| for 2D maps (rank 0)."""
     from ..numerics import compat
 
     msh = pb.dm.mesh
@@ -162,7 +162,11 @@ def cell_samples(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     vdofs = np.asarray(pb.W.sub(1).collapse()[1])
     wdofs = np.asarray(pb.W.sub(2).collapse()[1])
     v, w = total[vdofs][dofs], total[wdofs][dofs]
+    from .fieldset import CellCurrents
+
+    J = sum(CellCurrents(pb).evaluate().values())
     local = {"xy_nm": X, "psi_V": u * s.V_ref - s.chi_ref / q,
+             "log10_J_A_per_cm2": np.log10(np.maximum(np.linalg.norm(J, axis=1), 1e-300)),
              "log10_n_cm3": (beta * (u - v) + eta_n[:, None]) / np.log(10) + np.log10(
                  s.C0 * 1e-6),
              "log10_p_cm3": (beta * (w - u) + eta_p[:, None]) / np.log(10) + np.log10(

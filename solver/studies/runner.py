@@ -13,14 +13,14 @@ from ..analysis.arrhenius import leakage_summary
 from ..case import Case, Study, case_without_layers
 from ..errors import CaseError
 from ..results.atomic import write_json
-from ..results.fields import FieldWriter
+from ..results.maps import field_maps
 from ..results.outputs import write_outputs
-from ..results.plots import field_maps
 from ..results.provenance import provenance
 from .equilibrium import run_equilibrium
 from .impedance import run_impedance
 from .iv import run_iv
 from .leakage import run_leakage
+from .pictures import BiasPoints, field_writer, wants_points, write_bias_pictures
 from .problem import DeviceProblem
 from .readout import cell_samples
 from .transient import run_transient
@@ -28,7 +28,7 @@ from .transient import run_transient
 log = logging.getLogger(__name__)
 
 STUDIES = {
-    "equilibrium": lambda pb, study, T: run_equilibrium(pb, T),
+    "equilibrium": lambda pb, study, T, **kw: run_equilibrium(pb, T),
     "iv": run_iv,
     "transient": run_transient,
     "leakage": run_leakage,
@@ -87,20 +87,28 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
     entries, bds = [], []
     summary: dict[str, Any] = {}
     writer = None
+    if comm.rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+    comm.Barrier()
     if case.fields:
-        if comm.rank == 0:
-            out.mkdir(parents=True, exist_ok=True)
-        comm.Barrier()
-        writer = FieldWriter(out / "fields.xdmf", pb.dm.mesh, pb.field_expressions())
+        writer = field_writer(pb, out / "fields.xdmf")
     reference = _reference_problem(pb, study, petsc_options)
     for T in case.temperatures:
-        entry, bd = STUDIES[kind](pb, study, T)
+        suffix = "" if len(case.temperatures) == 1 else f"_{T:g}K"
+        points = BiasPoints(pb) if wants_points(pb, kind) else None
+        entry, bd = STUDIES[kind](pb, study, T, **({"on_point": points} if points else {}))
+        if points is not None:
+            maps = write_bias_pictures(pb, points, out, suffix, f"{case.name}: {T:g} K")
+            if maps:
+                entry["electron_entry"] = maps
         if pb.dm.mesh.topology.dim == 2 and case.plots:
+            state = pb.snapshot()
+            if points is not None and points.points:  # the map at the largest |bias|
+                pb.restore(max(points.sorted(), key=lambda p: abs(p[0]))[1])
             samples = cell_samples(pb)
+            bias = pb.contacts[study.contact].bias
+            pb.restore(state)
             if comm.rank == 0:
-                out.mkdir(parents=True, exist_ok=True)
-                suffix = "" if len(case.temperatures) == 1 else f"_{T:g}K"
-                bias = pb.contacts[study.contact].bias
                 field_maps(out / f"field_map{suffix}.png", samples,
                            f"{case.name}: {T:g} K, {study.contact} at {bias:+g} V")
         if writer:

@@ -1,0 +1,87 @@
+"""What goes into the field files: nodal scalars and cell-wise current density vectors (UFL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import ufl
+from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
+
+from ..constants import q
+from ..numerics import compat
+from .problem import DeviceProblem
+
+A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
+
+
+def scalar_fields(pb: DeviceProblem) -> dict[str, tuple[Any, float]]:
+    """Nodal fields: name -> (UFL expression, factor to the output unit in the name).
+
+    ``psi_V`` (vacuum level ``-q psi``), the quasi-Fermi potentials, band edges ``Ec_eV`` and
+    ``Ev_eV`` (energies relative to the grounded equilibrium Fermi level, from the cell's
+    affinity and gap, so heterointerface offsets appear as steps), ``n_cm3``, ``p_cm3`` and one
+    concentration per ion species.
+    """
+    f, s, P = pb.f, pb.scaling, pb.P
+    n, p, conc = pb.forms.densities(f)
+    dens = s.C0 * 1e-6
+    kT_over_V = 1.0 / P.beta  # k T / (q V_ref)
+    out: dict[str, tuple[Any, float]] = {
+        "psi_V": (f.u - s.chi_ref / (q * s.V_ref), s.V_ref),
+        "phi_n_V": (f.v, s.V_ref), "phi_p_V": (f.w, s.V_ref),
+        # eta_n = lnNc + (chi - chi_ref)/kT, eta_p = lnNv - (chi + Eg - chi_ref)/kT
+        "Ec_eV": (-(f.u + (P.eta_n - P.lnNc) * kT_over_V), s.V_ref),
+        "Ev_eV": (-(f.u - (P.eta_p - P.lnNv) * kT_over_V), s.V_ref),
+        "n_cm3": (n, dens), "p_cm3": (p, dens)}
+    for name, c in conc.items():
+        out[f"c_{name}_cm3"] = (c, dens)
+    return out
+
+
+def carriers(pb: DeviceProblem) -> list[str]:
+    """Current-carrying species: electrons, holes and each mobile ion."""
+    return ["electron", "hole", *(name for name, _ in pb.species)]
+
+
+def vector_fields(pb: DeviceProblem) -> dict[str, tuple[list[Any], float]]:
+    """Cell-wise current density vectors: name -> (UFL components, factor to A/cm^2).
+
+    The components are the edge-averaged (EAFE) fluxes of the discretisation itself, so the
+    vectors are the currents the solver conserves, not a post-processed gradient.
+    """
+    gdim = pb.dm.mesh.geometry.dim
+    factor = pb.scaling.J0 * A_PER_CM2
+    label = {"electron": "J_n", "hole": "J_p"}
+    return {f"{label.get(c, 'J_' + c)}_A_per_cm2":
+            ([pb.current_component(c, d) for d in range(gdim)], factor)
+            for c in carriers(pb)}
+
+
+class CellCurrents:
+    """Cell averages of every carrier's current density vector (A/cm^2) on the owned cells.
+
+    Forms are compiled once; :meth:`evaluate` assembles them for the current state.
+    """
+
+    def __init__(self, pb: DeviceProblem) -> None:
+        V0 = compat.function_space(pb.dm.mesh, "DG", 0)
+        q0 = ufl.TestFunction(V0)
+        self.n_own = V0.dofmap.index_map.size_local
+        self.dof_of_cell = compat.cell_dofs(V0, np.arange(self.n_own, dtype=np.int32))
+        self.vol = fem_petsc.assemble_vector(fem.form(q0 * pb.dx)).getArray()[: self.n_own]
+        self.factor = pb.scaling.J0 * A_PER_CM2
+        self.forms = {c: [fem.form(comp * q0 * pb.dx) for comp in comps]
+                      for c, (comps, _) in zip(carriers(pb), vector_fields(pb).values())}
+
+    def evaluate(self) -> dict[str, np.ndarray]:
+        """Carrier -> ``(n_owned_cells, gdim)`` current density (A/cm^2), by local cell."""
+        out = {}
+        d = self.dof_of_cell
+        for c, forms in self.forms.items():
+            cols = [fem_petsc.assemble_vector(f).getArray()[: self.n_own][d] / self.vol[d]
+                    for f in forms]
+            out[c] = np.column_stack(cols) * self.factor
+        return out

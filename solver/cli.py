@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ConvergenceError, InterphaseError
-
-EXIT_USER, EXIT_SOLVER = 2, 3
+from .errors import EXIT_SOLVER, InterphaseError, run_reporting
 
 
 def parse_petsc(text: str) -> dict[str, str]:
@@ -278,16 +276,7 @@ def main(argv: list[str] | None = None) -> int:
 
         rank = MPI.COMM_WORLD.rank
     _setup_logging(rank, args.verbose)
-    try:
-        return args.func(args)
-    except ConvergenceError as exc:
-        if rank == 0:
-            print(f"interphase: solver error: {exc}", file=sys.stderr)
-        return EXIT_SOLVER
-    except InterphaseError as exc:
-        if rank == 0:
-            print(f"interphase: error: {exc}", file=sys.stderr)
-        return EXIT_USER
+    return run_reporting(args.func, args, rank=rank)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,3 +44,27 @@ class ConvergenceError(InterphaseError):
     def __init__(self, message: str, *, reason: int = 0) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+EXIT_USER, EXIT_SOLVER = 2, 3  # command-line exit codes: bad input, solver failure
+
+
+def run_reporting(func, *args, rank: int = 0) -> int:
+    """Call ``func(*args)``; report interphase errors as one line on stderr (rank 0).
+
+    Returns:
+        ``func``'s exit code, :data:`EXIT_SOLVER` for a :class:`ConvergenceError`, or
+        :data:`EXIT_USER` for any other :class:`InterphaseError`.
+    """
+    import sys
+
+    try:
+        return func(*args)
+    except ConvergenceError as exc:
+        if rank == 0:
+            print(f"interphase: solver error: {exc}", file=sys.stderr)
+        return EXIT_SOLVER
+    except InterphaseError as exc:
+        if rank == 0:
+            print(f"interphase: error: {exc}", file=sys.stderr)
+        return EXIT_USER

@@ -308,17 +308,22 @@ def validate_table(table: Any, spec: dict[str, Key], where: str, file: str) -> d
     return out
 
 
+def key_table(title: str, spec: dict[str, Key]) -> list[str]:
+    """Markdown lines of one section's keys: a heading and a key / type / default table."""
+    lines = [f"#### {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
+    for name, key in spec.items():
+        default = "required" if key.required else ("" if key.default is None
+                                                   else repr(key.default))
+        kind = key.kind + (f" ({' / '.join(key.choices)})" if key.choices else "")
+        lines.append(f"| `{name}` | {kind} | {default} | {key.doc} |")
+    return [*lines, ""]
+
+
 def reference_markdown() -> str:
     """The case-file reference as Markdown tables (generated from the schema)."""
     lines = []
     for section, spec in SECTIONS.items():
         title = {"": "top level", "layers[]": "[[layers]]",
                  "contacts.NAME": "[contacts.NAME]"}.get(section, f"[{section}]")
-        lines += [f"#### {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
-        for name, key in spec.items():
-            default = "required" if key.required else ("" if key.default is None
-                                                       else repr(key.default))
-            kind = key.kind + (f" ({' / '.join(key.choices)})" if key.choices else "")
-            lines.append(f"| `{name}` | {kind} | {default} | {key.doc} |")
-        lines.append("")
+        lines += key_table(title, spec)
     return "\n".join(lines)

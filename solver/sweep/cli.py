@@ -15,9 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ..errors import ConvergenceError, InterphaseError
-
-EXIT_USER, EXIT_SOLVER = 2, 3
+from ..errors import EXIT_USER, InterphaseError, run_reporting
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -139,13 +137,4 @@ def main(argv: list[str] | None = None) -> int:
     ours.setLevel(logging.INFO if rank == 0 else logging.WARNING)
     logging.getLogger().handlers = [logging.StreamHandler(sys.stderr)]
     logging.getLogger().handlers[0].setLevel(logging.WARNING)
-    try:
-        return sweep_command(args)
-    except ConvergenceError as exc:  # pragma: no cover - points catch their own
-        if rank == 0:
-            print(f"interphase: solver error: {exc}", file=sys.stderr)
-        return EXIT_SOLVER
-    except InterphaseError as exc:
-        if rank == 0:
-            print(f"interphase: error: {exc}", file=sys.stderr)
-        return EXIT_USER
+    return run_reporting(sweep_command, args, rank=rank)

@@ -184,11 +184,5 @@ def reference_markdown() -> str:
     """The study-file reference as Markdown tables (generated from :data:`TOP` and SAMPLE)."""
     lines = []
     for title, spec in (("study file", TOP), ("[sample]", D.SAMPLE)):
-        lines += [f"#### {title}", "", "| key | type | default | meaning |", "|---|---|---|---|"]
-        for name, key in spec.items():
-            default = "required" if key.required else ("" if key.default is None
-                                                       else repr(key.default))
-            kind = key.kind + (f" ({' / '.join(key.choices)})" if key.choices else "")
-            lines.append(f"| `{name}` | {kind} | {default} | {key.doc} |")
-        lines.append("")
+        lines += S.key_table(title, spec)
     return "\n".join(lines)

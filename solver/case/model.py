@@ -75,7 +75,7 @@ class Study:
         knee_current: Current density of the threshold knee method (A/m^2).
         waveform: Bias waveform ``((t_s, V), ...)``, piecewise linear (transient).
         t_end: End time (s).
-        dt_initial: First time step (s).
+        dt_initial: First time step (s); None: from the dielectric relaxation time.
         dt_max: Largest time step (s).
         time_tolerance: Time-step error tolerance.
     """
@@ -89,7 +89,7 @@ class Study:
     knee_current: float = 10.0
     waveform: tuple[tuple[float, float], ...] = ()
     t_end: float = 0.0
-    dt_initial: float = 1e-12
+    dt_initial: float | None = None
     dt_max: float = 0.0
     time_tolerance: float = 1e-2
     frequencies: tuple[float, ...] = ()

@@ -116,7 +116,9 @@ STUDY: dict[str, Key] = {
     "waveform_V": Key("table", "transient: piecewise-linear bias, {times_s = [...], "
                       "values_V = [...]} (instead of step_V)"),
     "t_end_s": Key("number", "transient / leakage: end time (s)", check="positive"),
-    "dt_initial_s": Key("number", "first time step (s)", default=1e-12, check="positive"),
+    "dt_initial_s": Key("number", "first time step (s); default 0.1 x the electrolyte's "
+                        "dielectric relaxation time eps / sigma_ion (1e-12 s without one)",
+                        check="positive"),
     "dt_max_s": Key("number", "largest time step (s); default t_end / 20", check="positive"),
     "time_tolerance": Key("number", "time-step error tolerance (kT/q on potentials, relative "
                           "on the terminal current)", default=1e-2, check="positive"),

@@ -91,8 +91,9 @@ def integrate(cfg: StepperConfig, cb: Callbacks, t0: float = 0.0) -> dict[str, i
             if dt < cfg.dt_min:
                 raise ConvergenceError(
                     f"time step fell below {cfg.dt_min:.3g} s at t = {t:.6g} s: Newton failed "
-                    f"({res.reason_name} after {res.iterations} iterations); try a smaller "
-                    "[study] dt_initial_s or a looser tolerance")
+                    f"({res.reason_name} after {res.iterations} iterations); try another "
+                    "[study] dt_initial_s (steps far below the dielectric relaxation time "
+                    "drown in round-off) or a looser time_tolerance")
             continue
         err = cb.error(predicted) if order == 2 else 0.0
         factor = 2.0 if err == 0 else min(2.0, max(0.2, 0.9 * (cfg.tol / err) ** (1 / 3)))

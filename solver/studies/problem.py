@@ -129,6 +129,7 @@ class DeviceProblem:
         self._current_forms = {n: self._current_form(n, False) for n in self.contacts}
         self._tr_current_forms: dict = {}
         self.equilibrium_state: tuple | None = None
+        self.transient_tolerance = 0.0  # Newton update tolerance of time steps (scaled)
 
     # -- construction ---------------------------------------------------------------------
     def _equilibrium_bcs(self) -> list:
@@ -447,6 +448,9 @@ class DeviceProblem:
         """Newton solve of one implicit time step (coefficients from :meth:`set_time_step`)."""
         if self._tr_solver is None:
             self._tr_solver = self._coupled_solver(transient=True)
+        # a step's error is controlled at time_tolerance: Newton need not go below the
+        # round-off floor of the stiff (1/dt) terms, which can sit above the DC tolerance
+        self._tr_solver.tol = max(self._kw["update_tolerance"], self.transient_tolerance)
         res = self._tr_solver.solve()
         if res.converged:
             self._renormalise()

@@ -17,6 +17,7 @@ import numpy as np
 from mpi4py import MPI
 
 from ..case import Study
+from ..constants import eps0, k_B, q
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
@@ -40,7 +41,9 @@ def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
         ``(entry, band_diagram)`` with ``entry["transient"]`` the I(t) table.
     """
     entry, bd = run_equilibrium(pb, T)
-    rows = simulate(pb, study)
+    stats: dict[str, int] = {}
+    rows = simulate(pb, study, stats)
+    entry["time_stepping"] = stats
     entry["transient"] = {k: [r[k] for r in rows] for k in rows[0]} if rows else {}
     if rows:
         last = rows[-1]
@@ -54,13 +57,38 @@ def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
     return entry, bd
 
 
-def simulate(pb: DeviceProblem, study: Study) -> list[dict[str, float]]:
+def initial_step(pb: DeviceProblem, t_end: float) -> float:
+    """Default first step (s): 0.1 x the shortest dielectric relaxation time of the electrolytes.
+
+    ``tau = eps0 eps_r / sigma_ion`` with ``sigma_ion = sum q^2 z^2 c D / (k T)``: nothing
+    happens in an electrolyte on shorter times, and far shorter steps drown the 1/dt terms in
+    round-off. Without an electrolyte: 1e-12 s. At most ``t_end / 1000``.
+    """
+    T = pb.temperature
+    taus = []
+    for i, ly in enumerate(pb.case.layers):
+        if not pb.case.is_electrolyte(ly):
+            continue
+        ions = pb.case.materials.get(ly.material).ions
+        sigma = sum(q**2 * ion.z**2 * ion.concentration * ion.diffusivity(T) / (k_B * T)
+                    for ion in ions)
+        if sigma > 0:
+            taus.append(eps0 * pb.P.states[i].eps_r / sigma)
+    dt = 0.1 * min(taus) if taus else 1e-12
+    return min(dt, t_end / 1000.0)
+
+
+def simulate(pb: DeviceProblem, study: Study,
+             stats_out: dict[str, int] | None = None) -> list[dict[str, float]]:
     """Integrate the waveform from the current (equilibrium) state; one row per step.
 
     The error norm is the largest change of the scaled potential against the BDF2 predictor
-    (kT/q units) together with the relative change of the terminal current.
+    (kT/q units) together with the relative change of the terminal current. ``stats_out``
+    (optional) receives the counts of accepted and rejected steps, failed solves and Newton
+    iterations.
     """
     contact = study.contact
+    pb.transient_tolerance = 1e-3 * study.time_tolerance
     u_free = np.zeros(pb.sol.x.array.shape, dtype=bool)
     u_free[np.asarray(pb._u_dofs)] = True
     u_free &= pb._free
@@ -68,7 +96,8 @@ def simulate(pb: DeviceProblem, study: Study) -> list[dict[str, float]]:
     pb.push_history()
     pb.push_history()
     rows: list[dict[str, float]] = []
-    t_grid = np.logspace(np.log10(study.dt_initial), np.log10(study.t_end), 60)
+    dt0 = study.dt_initial or initial_step(pb, study.t_end)
+    t_grid = np.logspace(np.log10(dt0), np.log10(study.t_end), 60)
     progress = Progress(f"transient {pb.temperature:g} K", len(t_grid), pb.comm.rank)
     state = {"i_max": 0.0, "next": 0}
 
@@ -117,12 +146,13 @@ def simulate(pb: DeviceProblem, study: Study) -> list[dict[str, float]]:
         state["ratio"] = ratio
         set_step(t_new, dt, order, ratio)
 
-    cfg = StepperConfig(t_end=study.t_end, dt_initial=study.dt_initial,
-                        dt_min=study.dt_initial * 1e-6, dt_max=study.dt_max,
+    cfg = StepperConfig(t_end=study.t_end, dt_initial=dt0, dt_min=dt0 * 1e-6, dt_max=study.dt_max,
                         tol=study.time_tolerance)
     stats = integrate(cfg, Callbacks(set_step_ratio, pb.solve_transient, pb.snapshot,
                                      pb.restore, predict, error, accept))
     progress.close()
+    if stats_out is not None:
+        stats_out.update({k: int(v) for k, v in stats.items()})
     log.info("transient: %d steps (%d rejected, %d failed solves, %d Newton iterations)",
              stats["steps"], stats["rejected"], stats["failed"], stats["newton_iterations"])
     pb.set_time_step(1.0)

@@ -1,0 +1,29 @@
+"""A day of chronoamperometry ends on the DC-polarisation steady state (the Wagner-Hebb picture)."""
+
+import pytest
+
+from helpers import CASES
+from solver.case import load_case
+from solver.studies.runner import run_case
+
+
+def test_chronoamperometry_settles_on_the_dc_leakage_state(comm, shared_tmp):
+    tr = run_case(load_case(CASES / "pellet_chronoamperometry.toml"), shared_tmp / "tr", comm)
+    dc = run_case(load_case(CASES / "pellet_interphase.toml",
+                            ["temperature_K=298.0", "study.reference_without_layers=[]"]),
+                  shared_tmp / "dc", comm)
+    assert tr["status"] == dc["status"] == "ok"
+    leak = dc["leakage"]
+    J_dc = leak["current_density_A_per_cm2"][leak["voltage_V"].index(-1.0)]
+    J_tr = tr["steady_current_density_A_per_cm2"]
+    assert J_tr == pytest.approx(J_dc, rel=1e-6)
+    assert tr["effective_conductivity_S_per_cm"] == pytest.approx(
+        leak["effective_conductivity_S_per_cm"][leak["voltage_V"].index(-1.0)], rel=1e-6)
+    # at the end the current is electronic: ions blocked, double layers charged
+    t = tr["transient"]
+    assert abs(t["ionic_A_per_cm2"][-1]) < 1e-6 * abs(J_tr)
+    assert abs(t["displacement_A_per_cm2"][-1]) < 1e-6 * abs(J_tr)
+    # and at the start it is the ions' (and the dielectric's) charging current, far larger
+    assert abs(t["current_density_A_per_cm2"][0]) > 1e3 * abs(J_tr)
+    steps = tr["time_stepping"]
+    assert steps["failed"] == 0 and steps["steps"] < 400

@@ -3,7 +3,7 @@
 Prints wall time (setup, equilibrium, sweep) and peak memory per rank for each rank count, and
 the strong-scaling speed-up. Each run is a fresh `mpirun -n R` process on a warm JIT cache.
 
-    .venv/bin/python benchmarks/bench_2d.py [--h-min-nm 0.7] [--h-max-nm 20] [--ranks 1 2]
+    .venv/bin/python benchmarks/bench_2d.py [--h-min-nm 0.5] [--h-max-nm 15] [--ranks 1 2]
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def run(ranks: int, h_min: float, h_max: float, case: Path) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--h-min-nm", type=float, default=0.7)
-    p.add_argument("--h-max-nm", type=float, default=20.0)
+    p.add_argument("--h-min-nm", type=float, default=0.5)
+    p.add_argument("--h-max-nm", type=float, default=15.0)
     p.add_argument("--ranks", type=int, nargs="+", default=[1, 2])
     args = p.parse_args()
     case = ROOT / "cases" / "onchip_2d.toml"

@@ -94,7 +94,10 @@ def _short_summary(s: dict, out: Path) -> str:
                 parts.append(f"ratio to reference({V:+g} V) = {r:.3g}")
         if "bulk_resistance_ohm_cm2" in e:
             parts.append(f"R_bulk = {e['bulk_resistance_ohm_cm2']:.4g} ohm cm2")
-        if "effective_conductivity_S_per_cm" in e:
+        if e.get("control") == "current":
+            parts.append(f"V_end = {e['steady_voltage_V']:+.5g} V; "
+                         f"ASR = {e['area_specific_resistance_ohm_cm2']:.4g} ohm cm2")
+        elif "effective_conductivity_S_per_cm" in e:
             parts.append(f"sigma_eff = {e['effective_conductivity_S_per_cm']:.3g} S/cm")
         lines.append("  " + "; ".join(parts))
         for p in e.get("problems", []):

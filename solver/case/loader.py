@@ -212,13 +212,15 @@ def _study(t: dict[str, Any], contacts: dict, file: str, where: str = "study") -
         raise CaseError("an iv study needs voltages_V", file=file, key="study.voltages_V",
                         hint="e.g. voltages_V = { start = -1.0, stop = 1.0, step = 0.05 }")
     waveform: tuple = ()
+    control = "voltage"
     if t["kind"] in ("transient", "leakage"):
-        waveform = _waveform(t, file)
+        control, waveform = _waveform(t, file)
     return Study(kind=t["kind"], contact=contact, name=t["name"] or t["kind"],
                  voltages=tuple(voltages),
                  rectification_biases=t["rectification_biases_V"],
                  knee_method=t["knee_method"], knee_current=t["knee_current_A_per_cm2"] * 1e4,
-                 waveform=waveform, t_end=t["t_end_s"] or 0.0, dt_initial=t["dt_initial_s"],
+                 waveform=waveform, control=control, t_end=t["t_end_s"] or 0.0,
+                 dt_initial=t["dt_initial_s"],
                  dt_max=t["dt_max_s"] or (t["t_end_s"] or 0.0) / 20,
                  time_tolerance=t["time_tolerance"],
                  frequencies=_frequencies(t, file) if t["kind"] == "impedance" else (),
@@ -250,25 +252,37 @@ def _frequencies(t: dict[str, Any], file: str) -> tuple[float, ...]:
         else (lo,)
 
 
-def _waveform(t: dict[str, Any], file: str) -> tuple[tuple[float, float], ...]:
+def _waveform(t: dict[str, Any], file: str) -> tuple[str, tuple[tuple[float, float], ...]]:
+    """``(control, ((t_s, value), ...))`` of a transient / leakage study (values in SI)."""
     if t["t_end_s"] is None:
         raise CaseError(f"a {t['kind']} study needs t_end_s", file=file, key="study.t_end_s",
                         hint="e.g. t_end_s = 86400.0 for a day")
-    if t["waveform_V"] is not None:
-        w = t["waveform_V"]
-        if set(w) != {"times_s", "values_V"}:
-            raise CaseError("needs exactly times_s and values_V", file=file,
-                            key="study.waveform_V")
+    given = [k for k in ("step_V", "waveform_V", "step_A_per_cm2", "waveform_A_per_cm2")
+             if t[k] is not None]
+    if len(given) > 1:
+        raise CaseError(f"give one drive, not {' and '.join(given)}", file=file,
+                        key=f"study.{given[1]}", hint="a voltage or a current, step or waveform")
+    if not given:
+        raise CaseError(f"a {t['kind']} study needs step_V (or waveform_V, step_A_per_cm2, "
+                        "waveform_A_per_cm2)", file=file, key="study.step_V",
+                        hint="e.g. step_V = 1.0")
+    key = given[0]
+    control = "current" if key.endswith("A_per_cm2") else "voltage"
+    if control == "current" and t["kind"] != "transient":
+        raise CaseError("a leakage study is voltage-controlled", file=file, key=f"study.{key}",
+                        hint="use step_V, or a transient study for a current drive")
+    scale = 1e4 if control == "current" else 1.0  # A/cm2 -> A/m2
+    if key.startswith("step"):
+        return control, ((0.0, t[key] * scale),)
+    w, unit = t[key], "values_V" if control == "voltage" else "values_A_per_cm2"
+    if set(w) != {"times_s", unit}:
+        raise CaseError(f"needs exactly times_s and {unit}", file=file, key=f"study.{key}")
 
-        def err(msg: str) -> CaseError:
-            return CaseError(msg, file=file, key="study.waveform_V")
+    def err(msg: str) -> CaseError:
+        return CaseError(msg, file=file, key=f"study.{key}")
 
-        times = S.check_value(w["times_s"], S.Key("numbers", ""), err)
-        values = S.check_value(w["values_V"], S.Key("numbers", ""), err)
-        if len(times) != len(values) or any(b <= a for a, b in itertools.pairwise(times)):
-            raise err("times_s must increase and match values_V in length")
-        return tuple(zip(times, values))
-    if t["step_V"] is None:
-        raise CaseError(f"a {t['kind']} study needs step_V (or waveform_V)", file=file,
-                        key="study.step_V", hint="e.g. step_V = 1.0")
-    return ((0.0, t["step_V"]),)
+    times = S.check_value(w["times_s"], S.Key("numbers", ""), err)
+    values = S.check_value(w[unit], S.Key("numbers", ""), err)
+    if len(times) != len(values) or any(b <= a for a, b in itertools.pairwise(times)):
+        raise err(f"times_s must increase and match {unit} in length")
+    return control, tuple(zip(times, (v * scale for v in values)))

@@ -73,7 +73,10 @@ class Study:
         rectification_biases: |V| values for the rectification ratio (V).
         knee_method: Knee voltage method.
         knee_current: Current density of the threshold knee method (A/m^2).
-        waveform: Bias waveform ``((t_s, V), ...)``, piecewise linear (transient).
+        waveform: Drive waveform ``((t_s, value), ...)``, piecewise linear (transient): bias
+            (V) under voltage control, current density into the biased contact (A/m^2) under
+            current control.
+        control: ``"voltage"`` (potentiostatic) or ``"current"`` (galvanostatic).
         t_end: End time (s).
         dt_initial: First time step (s); None: from the dielectric relaxation time.
         dt_max: Largest time step (s).
@@ -88,6 +91,7 @@ class Study:
     knee_method: str = "inflexion"
     knee_current: float = 10.0
     waveform: tuple[tuple[float, float], ...] = ()
+    control: str = "voltage"
     t_end: float = 0.0
     dt_initial: float | None = None
     dt_max: float = 0.0
@@ -99,7 +103,10 @@ class Study:
     reference_metal: str | None = None
 
     def bias_at(self, t: float) -> float:
-        """Bias of the waveform at time ``t`` (s), piecewise linear, constant beyond its ends."""
+        """Drive of the waveform at time ``t`` (s), piecewise linear, constant beyond its ends.
+
+        A bias (V) under voltage control, a current density (A/m^2) under current control.
+        """
         times = [p[0] for p in self.waveform]
         values = [p[1] for p in self.waveform]
         if t <= times[0]:

@@ -115,6 +115,10 @@ STUDY: dict[str, Key] = {
     "step_V": Key("number", "transient / leakage: bias applied at t = 0 (V)"),
     "waveform_V": Key("table", "transient: piecewise-linear bias, {times_s = [...], "
                       "values_V = [...]} (instead of step_V)"),
+    "step_A_per_cm2": Key("number", "transient, galvanostatic: current density driven into the "
+                          "device at the biased contact from t = 0 (A/cm2; instead of step_V)"),
+    "waveform_A_per_cm2": Key("table", "transient, galvanostatic: piecewise-linear current "
+                              "density, {times_s = [...], values_A_per_cm2 = [...]}"),
     "t_end_s": Key("number", "transient / leakage: end time (s)", check="positive"),
     "dt_initial_s": Key("number", "first time step (s); default 0.1 x the electrolyte's "
                         "dielectric relaxation time eps / sigma_ion (1e-12 s without one)",

@@ -141,6 +141,13 @@ def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds, n_temp
                      (tr["time_s"], np.abs(tr[k])) for k in
                      ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",
                       "displacement_A_per_cm2")}
+            galvano = e.get("control") == "current"
+            kind = "chronopotentiometry" if galvano else "chronoamperometry"
             plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
                          "|J| (A cm$^{-2}$)",
-                         f"{case_name}: chronoamperometry at {e['temperature_K']:g} K")
+                         f"{case_name}: {kind} at {e['temperature_K']:g} K")
+            if galvano:
+                plots.xy(out / f"transient_voltage{suffix}.png",
+                         {f"{e['temperature_K']:g} K": (tr["time_s"], tr["voltage_V"])},
+                         "time t (s)", "contact voltage (V)",
+                         f"{case_name}: {kind}", logx=True)

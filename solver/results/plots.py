@@ -163,11 +163,13 @@ def impedance(out: Path, spectra: Mapping[str, Mapping[str, Sequence[float]]],
 
 
 def xy(path: str | Path, series: Mapping[str, tuple[Sequence[float], Sequence[float]]],
-       xlabel: str, ylabel: str, title: str, logy: bool = False) -> None:
-    """A generic line plot (Arrhenius plots, sweeps)."""
+       xlabel: str, ylabel: str, title: str, logy: bool = False, logx: bool = False) -> None:
+    """A generic line plot (Arrhenius plots, sweeps, chronopotentiometry)."""
     plt, fig, (ax,) = _figure(1, 4.0)
     for k, (label, (x, y)) in enumerate(series.items()):
         (ax.semilogy if logy else ax.plot)(x, y, "o-", ms=3, color=f"C{k}", label=label)
+    if logx:
+        ax.set_xscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)

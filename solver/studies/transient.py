@@ -21,6 +21,7 @@ from ..constants import eps0, k_B, q
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
+from .galvanostatic import solve_at_current
 from .problem import DeviceProblem
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,11 @@ def electrolyte_thickness(pb: DeviceProblem) -> float:
 
 
 def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], Any]:
-    """Equilibrium at ``T``, then the bias waveform of ``study`` until ``t_end``.
+    """Equilibrium at ``T``, then the waveform of ``study`` until ``t_end``.
+
+    Voltage control (chronoamperometry) or current control (chronopotentiometry: the contact
+    bias found each step so that the terminal current, displacement included, follows the
+    waveform).
 
     Returns:
         ``(entry, band_diagram)`` with ``entry["transient"]`` the I(t) table.
@@ -54,6 +59,9 @@ def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
         entry["electronic_current_density_A_per_cm2"] = last["electronic_A_per_cm2"]
         entry["effective_conductivity_S_per_cm"] = (J * L * 100.0 / U) if U else math.nan
         entry["electrolyte_thickness_cm"] = L * 100.0
+        entry["control"] = study.control
+        entry["steady_voltage_V"] = U
+        entry["area_specific_resistance_ohm_cm2"] = U / J if J else math.nan
     return entry, bd
 
 
@@ -101,22 +109,43 @@ def simulate(pb: DeviceProblem, study: Study,
     progress = Progress(f"transient {pb.temperature:g} K", len(t_grid), pb.comm.rank)
     state = {"i_max": 0.0, "next": 0}
 
+    galvanostatic = study.control == "current"
+    drive_scale = max(abs(v) for _, v in study.waveform)
+
     def set_step(t_new: float, dt: float, order: int, ratio: float) -> None:
-        pb.set_bias(contact, study.bias_at(t_new))
+        if galvanostatic:
+            state["target"] = study.bias_at(t_new)  # A/m^2
+        else:
+            pb.set_bias(contact, study.bias_at(t_new))
         pb.set_time_step(dt, order, ratio)
 
     def predict(ratio: float) -> None:
         x = pb.old1.x.array + ratio * (pb.old1.x.array - pb.old2.x.array)
         pb.base.x.array[:] = x
         pb.sol.x.array[:] = 0.0
-        pb.set_bias(contact, pb.contacts[contact].bias)
+        V = pb.contacts[contact].bias
+        if galvanostatic and len(hist) >= 2:
+            V = hist[-1]["V"] + ratio * (hist[-1]["V"] - hist[-2]["V"])
+        elif galvanostatic and hist:
+            V = hist[-1]["V"]
+        state["V_pred"] = V
+        pb.set_bias(contact, V)
+
+    def solve():
+        if not galvanostatic:
+            return pb.solve_transient()
+        res, state["slope"] = solve_at_current(pb, contact, state["target"], 1e-3 * drive_scale,
+                                               slope=state.get("slope"))
+        return res
 
     def error(predicted: tuple) -> float:
         diff = np.abs(pb.solution_array() - (predicted[0] + predicted[1]))[u_free]
         err_u = float(diff.max()) if diff.size else 0.0
         err_u = pb.comm.allreduce(err_u, op=MPI.MAX)
         err_i = 0.0
-        if len(hist) >= 2:
+        if galvanostatic:  # the current is imposed: control the contact voltage instead
+            err_i = abs(pb.contacts[contact].bias - state["V_pred"]) / pb.scaling.V_ref
+        elif len(hist) >= 2:
             J = pb.terminal_current(contact, transient=True)["total"]
             pred = hist[-1]["J"] + state["ratio"] * (hist[-1]["J"] - hist[-2]["J"])
             err_i = abs(J - pred) / (abs(J) + 1e-6 * state["i_max"] + 1e-300)
@@ -128,7 +157,7 @@ def simulate(pb: DeviceProblem, study: Study,
         if not hist:  # the state just after the step is the start: no slope to extrapolate
             pb.push_history()
         state["i_max"] = max(state["i_max"], abs(J["total"]))
-        hist.append({"t": t, "J": J["total"]})
+        hist.append({"t": t, "J": J["total"], "V": pb.contacts[contact].bias})
         ions = sum(v for k, v in J.items() if k not in ("total", "electron", "hole",
                                                          "displacement"))
         rows.append({"time_s": t, "voltage_V": pb.contacts[contact].bias,
@@ -140,7 +169,8 @@ def simulate(pb: DeviceProblem, study: Study,
                      "displacement_A_per_cm2": J.get("displacement", 0.0) * A_PER_CM2})
         while state["next"] < len(t_grid) and t >= t_grid[state["next"]] * (1 - 1e-9):
             state["next"] += 1
-            progress.step(f"t = {t:.3g} s  J = {J['total'] * A_PER_CM2:+.3e} A/cm2")
+            progress.step(f"t = {t:.3g} s  V = {pb.contacts[contact].bias:+.4f} V  "
+                          f"J = {J['total'] * A_PER_CM2:+.3e} A/cm2")
 
     def set_step_ratio(t_new: float, dt: float, order: int, ratio: float) -> None:
         state["ratio"] = ratio
@@ -148,7 +178,7 @@ def simulate(pb: DeviceProblem, study: Study,
 
     cfg = StepperConfig(t_end=study.t_end, dt_initial=dt0, dt_min=dt0 * 1e-6, dt_max=study.dt_max,
                         tol=study.time_tolerance)
-    stats = integrate(cfg, Callbacks(set_step_ratio, pb.solve_transient, pb.snapshot,
+    stats = integrate(cfg, Callbacks(set_step_ratio, solve, pb.snapshot,
                                      pb.restore, predict, error, accept))
     progress.close()
     if stats_out is not None:

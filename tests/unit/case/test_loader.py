@@ -125,3 +125,23 @@ def test_set_by_layer_name(write_case):
     assert case.layers[1].donors == pytest.approx(3e23)
     with pytest.raises(CaseError, match="no item q"):
         load_case(path, ["layers.q.donors_cm3=1"])
+
+
+def test_transient_drives(write_case):
+    tr = 'kind = "transient"\nt_end_s = 1.0\n'
+    case = load_case(write_case(diode_toml(study=tr + "step_A_per_cm2 = 2e-3")))
+    assert case.study.control == "current" and case.study.waveform == ((0.0, 20.0),)
+    case = load_case(write_case(diode_toml(
+        study=tr + "waveform_A_per_cm2 = {times_s = [0, 1], values_A_per_cm2 = [0, 1e-3]}")))
+    assert case.study.bias_at(0.5) == pytest.approx(5.0)  # A/m^2
+    assert load_case(write_case(diode_toml(study=tr + "step_V = 0.1"))).study.control == \
+        "voltage"
+    expect_error(write_case, diode_toml(study=tr + "step_V = 0.1\nstep_A_per_cm2 = 1e-3"),
+                 "study.step_A_per_cm2", "one drive")
+    expect_error(write_case, diode_toml(study=tr), "study.step_V", "needs step_V")
+    expect_error(write_case, diode_toml(
+        study=tr + "waveform_A_per_cm2 = {times_s = [0, 1], values_V = [0, 1]}"),
+        "study.waveform_A_per_cm2", "values_A_per_cm2")
+    expect_error(write_case, diode_toml(
+        study='kind = "leakage"\nt_end_s = 1.0\nstep_A_per_cm2 = 1e-3'),
+        "study.step_A_per_cm2", "voltage-controlled")

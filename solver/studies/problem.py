@@ -28,7 +28,6 @@ from ..case import Case
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
-from ..numerics.constraints import make_constraint
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..physics import contacts
 from ..physics.edges import edge_geometry
@@ -46,6 +45,7 @@ from .boundary import (
     set_contact_bias,
     update_contact,
 )
+from .dofsets import coupled_dirichlet, ion_conservation
 from .forms import DeviceForms, Fields, TimeCoefficients
 
 log = logging.getLogger(__name__)
@@ -142,65 +142,18 @@ class DeviceProblem:
         return bcs
 
     def _coupled_bcs(self) -> list:
-        """Homogeneous Dirichlet conditions of the correction ``sol``.
-
-        Pinned contacts fix ``u`` (and ``v``, ``w`` at ohmic ones); ion potentials are fixed on
-        nodes outside electrolytes. ``base`` holds the values; ``self._fixed`` lists the dofs.
-        """
-        msh = self.dm.mesh
-        fdim, tdim = msh.topology.dim - 1, msh.topology.dim
-        zero = compat.constant(msh, 0.0)
-        bcs, self._contact_dofs = [], {}
-        for cs in self.contacts.values():
-            facets = self.dm.facet_tags.find(cs.tag)
-            comps = ([0] if cs.pinned else []) + ([1, 2] if cs.kind == "ohmic" else [])
-            for i in comps:
-                dofs = fem.locate_dofs_topological(self.W.sub(i), fdim, facets)
-                bcs.append(fem.dirichletbc(zero, dofs, self.W.sub(i)))
-                self._contact_dofs[(cs.name, i)] = np.asarray(dofs)
-        electrolyte_cells = np.concatenate(
-            [self.dm.layer_cells(i) for i, ly in enumerate(self.case.layers)
-             if self.case.is_electrolyte(ly)] + [np.zeros(0, dtype=np.int32)])
-        self._ion_fixed = {}
-        for k in range(len(self.species)):
-            sub = self.W.sub(3 + k)
-            inside = fem.locate_dofs_topological(sub, tdim, electrolyte_cells.astype(np.int32))
-            fixed = np.setdiff1d(np.asarray(sub.collapse()[1]), inside).astype(np.int32)
-            bcs.append(fem.dirichletbc(zero, fixed, sub))
-            self._ion_fixed[k] = fixed
-        self._free = np.ones(self.sol.x.array.shape, dtype=bool)
-        for dofs in [*self._contact_dofs.values(), *self._ion_fixed.values()]:
-            self._free[dofs] = False
-        return bcs
+        """Homogeneous Dirichlet conditions of ``sol`` (see :func:`dofsets.coupled_dirichlet`)."""
+        d = coupled_dirichlet(self.case, self.dm, self.W, self.contacts, len(self.species))
+        self._contact_dofs, self._ion_fixed, self._free = d.contact_dofs, d.ion_fixed, d.free
+        return d.bcs
 
     def _ion_constraints(self) -> list:
-        """Conservation of each ion species in DC solves when every electrode blocks it.
-
-        With blocking electrodes the DC ion equations fix the electrochemical potential only up
-        to a constant; ``int c dx = N`` (N from the equilibrium at each temperature) closes the
-        system on the row of one bulk node (see :mod:`solver.numerics.constraints`).
-        """
+        """Conservation of each ion species in DC solves when every electrode blocks it."""
         if not self.species or any(cs.kind == "li_metal" for cs in self.contacts.values()):
             return []
-        inside = [i for i, ly in enumerate(self.case.layers) if self.case.is_electrolyte(ly)]
-        X = self.W.tabulate_dof_coordinates()
-        own = compat.cell_dofs(self.V, self.dm.layer_cells(inside[0]))
-        pts = X[own] if len(own) else np.zeros((0, 3))
-        s = self.comm.allreduce(pts.sum(axis=0), op=MPI.SUM)
-        centre = s / max(self.comm.allreduce(len(pts), op=MPI.SUM), 1)
-        x = np.linalg.norm(X - centre, axis=1)
-        n_owned = self.W.dofmap.index_map.size_local * self.nc
         conc = self.forms.densities(self.f)[2]
-        out = []
-        for k, (name, _) in enumerate(self.species):
-            dofs = np.asarray(self.W.sub(3 + k).collapse()[1])
-            dofs = dofs[(dofs < n_owned) & self._free[dofs]]
-            dist = x[dofs // self.nc]
-            best = (float(dist.min()), self.comm.rank) if dofs.size else (np.inf, self.comm.rank)
-            winner = self.comm.allreduce(best, op=MPI.MIN)[1]
-            anchor = int(dofs[np.argmin(dist)]) if self.comm.rank == winner else None
-            out.append(make_constraint(conc[name] * self.dxv, self.sol, anchor, self.comm))
-        return out
+        return ion_conservation(self.case, self.dm, self.W, self.V, self._free,
+                                [conc[name] * self.dxv for name, _ in self.species], self.sol)
 
     def _coupled_solver(self, transient: bool) -> NewtonSolver:
         F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)

@@ -31,14 +31,14 @@ def toml_value(value: Any) -> str:
     Returns:
         TOML text of the value.
     """
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
         if math.isnan(value):
             return "nan"
-        return repr(value)
+        return repr(float(value))  # numpy 2 reprs np.float64 as "np.float64(...)"
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, Mapping):

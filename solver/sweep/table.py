@@ -120,9 +120,11 @@ def _cell(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return repr(v) if math.isfinite(v) else str(v)
+        return repr(float(v)) if math.isfinite(v) else str(float(v))
     if isinstance(v, int | str):
         return str(v)
+    if hasattr(v, "item"):  # a numpy scalar
+        return _cell(v.item())
     return json.dumps(v, separators=(",", ":"))
 
 

@@ -78,7 +78,7 @@ def read_spec(path: Path = SPEC) -> tuple[list[Parameter], list[str], dict[str, 
 
 def overrides_for(params: list[Parameter], values: np.ndarray) -> list[str]:
     """--set overrides for parameter values."""
-    return [f"{k}={v!r}" for p, v in zip(params, values, strict=True) for k in p.keys]
+    return [f"{k}={float(v)!r}" for p, v in zip(params, values, strict=True) for k in p.keys]
 
 
 def read_overrides(path: str | Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""Maps of 2D solutions: potential, carrier densities, current, and where electrons enter.
+"""Maps of 2D solutions (and sections of 3D ones): potential, carriers, current, electron entry.
 
 matplotlib (Agg) draws them from per-cell vertex samples: no display and no VTK needed (PyVista's
 VTK crashes off-screen on Debian 12's stack, see the README), and ParaView reads the field
@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .plots import _save
+from .slices import section_samples
 
 
 def _pyplot():
@@ -39,10 +40,18 @@ def _aspect(ax, pts: np.ndarray) -> None:
 
 
 def field_maps(path: str | Path, samples: Mapping[str, np.ndarray], title: str) -> None:
-    """Maps of psi, log10 n, log10 p (Gouraud) and log10 |J| (per cell) over a 2D mesh."""
-    X = samples["xy_nm"]
-    if X.shape[1] != 3 or X.shape[2] != 2:
-        return  # 2D triangles only
+    """Maps of psi, log10 n, log10 p (Gouraud) and log10 |J| (per cell) over a 2D mesh.
+
+    A 3D (tetrahedral) sample set is drawn on its section by the plane y = middle of the mesh,
+    which holds the stacking direction of the devices of meshes/ (x-z axes).
+    """
+    X = np.asarray(samples["xy_nm"])
+    axes_names = ("x", "y")
+    if X.ndim == 3 and X.shape[1:] == (4, 3):
+        samples, where = section_samples(samples, axis=1)
+        X, axes_names, title = samples["xy_nm"], ("x", "z"), f"{title}; section {where}"
+    if X.ndim != 3 or X.shape[1:] != (3, 2) or not len(X):
+        return  # triangles only
     plt = _pyplot()
     tri, pts = _triangulation(X)
     panels = [("psi_V", "$\\psi$ (V)"), ("log10_n_cm3", "log$_{10}$ n (cm$^{-3}$)"),
@@ -60,9 +69,9 @@ def field_maps(path: str | Path, samples: Mapping[str, np.ndarray], title: str) 
             im = ax.tripcolor(tri, vals.reshape(-1), shading="gouraud", cmap="viridis")
         fig.colorbar(im, ax=ax, label=label)
         _aspect(ax, pts)
-        ax.set_ylabel("y (nm)")
+        ax.set_ylabel(f"{axes_names[1]} (nm)")
     fig.suptitle(title, fontsize=10)
-    axes[-1, 0].set_xlabel("x (nm)")
+    axes[-1, 0].set_xlabel(f"{axes_names[0]} (nm)")
     _save(plt, fig, path)
 
 

@@ -101,7 +101,7 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
             maps = write_bias_pictures(pb, points, out, suffix, f"{case.name}: {T:g} K")
             if maps:
                 entry["electron_entry"] = maps
-        if pb.dm.mesh.topology.dim == 2 and case.plots:
+        if pb.dm.mesh.topology.dim >= 2 and case.plots:
             state = pb.snapshot()
             if points is not None and points.points:  # the map at the largest |bias|
                 pb.restore(max(points.sorted(), key=lambda p: abs(p[0]))[1])

@@ -15,7 +15,7 @@ APT_PKGS="python3-dolfinx python3-mpi4py python3-petsc4py python3-meshio python3
   python3-scipy python3-matplotlib python3-venv python3-dev build-essential openmpi-bin
   libegl1 libegl-mesa0 libgl1-mesa-dri
   libglu1-mesa libxrender1 libxcursor1 libxfixes3 libxext6 libxft2 libfontconfig1 libxinerama1
-  libgomp1"
+  libgomp1 libopenblas0-serial"
 missing=()
 for p in $APT_PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -112,6 +112,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .geometry.grading import stack_nodes
 
     case = load_case(args.case, args.set or ())
+    if case.meshed:  # make / read the mesh and check its groups; no solver needed
+        from mpi4py import MPI
+
+        from .geometry.gmsh_mesh import (
+            checked_groups,
+            discard_generated,
+            geometry_path,
+            mesh_metadata,
+        )
+
+        path = geometry_path(case, MPI.COMM_SELF)
+        try:
+            checked_groups(case, path)
+            meta = mesh_metadata(path)
+        finally:
+            discard_generated(case, path, MPI.COMM_SELF)
+        layers = ", ".join(f"{ly.name} ({ly.material})" for ly in case.layers)
+        mesh = (f"{meta['dim']}D mesh, {meta['nodes']} nodes" if meta
+                else f"mesh {path.name}")
+        print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; "
+              f"{mesh}, groups match the layers and contacts")
+        return 0
     x, _ = stack_nodes(case)
     layers = ", ".join(f"{ly.name} ({ly.material}, {ly.thickness * 1e9:g} nm)"
                        for ly in case.layers)

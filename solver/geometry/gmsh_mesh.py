@@ -25,6 +25,15 @@ from .mesh import DeviceMesh
 log = logging.getLogger(__name__)
 
 
+def mesh_metadata(msh_path: Path) -> dict:
+    """The generator's JSON sidecar of a .msh (dim, nodes, cells, parameters), or ``{}``."""
+    side = msh_path.with_suffix(".json")
+    try:
+        return json.loads(side.read_text()) if side.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+
+
 def physical_names(msh_path: Path) -> dict[str, dict[str, int]]:
     """``{"cells": {name: tag}, "facets": {name: tag}}`` of a .msh (JSON sidecar or file)."""
     side = msh_path.with_suffix(".json")
@@ -70,9 +79,13 @@ def geometry_path(case: Case, comm: MPI.Comm) -> Path:
     return Path(comm.bcast(str(path) if path else None, root=0))
 
 
-def build_gmsh_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
-    """Read the case's .msh, check its groups against the layers and contacts, scale, retag."""
-    path = geometry_path(case, comm)
+def checked_groups(case: Case, path: Path) -> dict[str, dict[str, int]]:
+    """The physical groups of ``path``, checked against the case's layers and contacts.
+
+    Raises:
+        CaseError: The file is missing, or its cell groups are not the layers, or a contact
+            has no facet group.
+    """
     if not path.is_file():
         raise CaseError("mesh file not found", file=case.path, key="geometry.msh",
                         hint=str(path))
@@ -87,7 +100,26 @@ def build_gmsh_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
         if c not in names["facets"]:
             raise CaseError(f"no facet group '{c}' in the mesh (groups: "
                             f"{sorted(names['facets'])})", file=case.path, key=f"contacts.{c}")
+    return names
+
+
+def discard_generated(case: Case, path: Path, comm: MPI.Comm) -> None:
+    """Remove a generator's temporary mesh folder (never a user's ``msh`` file)."""
+    comm.Barrier()
+    if comm.rank == 0 and not case.geometry.get("msh") and path.parent.name.startswith(
+            "interphase-mesh-"):
+        import shutil
+
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def build_gmsh_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
+    """Read the case's .msh, check its groups against the layers and contacts, scale, retag."""
+    path = geometry_path(case, comm)
+    names = checked_groups(case, path)
+    layer_names = [ly.name for ly in case.layers]
     msh, ctags, ftags = compat.read_msh(str(path), comm)
+    discard_generated(case, path, comm)
     x = msh.geometry.x
     lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
     if len(x):

@@ -1,6 +1,7 @@
 """The console command as users run it (subprocesses, so serial)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -25,6 +26,26 @@ def test_check_ok():
     r = interphase("check", CASES / "seed_stack.toml")
     assert r.returncode == 0, r.stderr
     assert "OK" in r.stdout
+
+
+def test_check_meshed_case_builds_and_checks_the_mesh(tmp_path):
+    env_tmp = tmp_path / "tmp"
+    env_tmp.mkdir()
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "solver", *map(str, args)],
+                              capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "TMPDIR": str(env_tmp)})
+
+    r = run("check", CASES / "onchip_3d.toml")
+    assert r.returncode == 0, r.stderr
+    assert "3D mesh, 2151 nodes, groups match the layers and contacts" in r.stdout
+    assert list(env_tmp.iterdir()) == []  # the generated mesh is not left behind
+    r = run("check", CASES / "onchip_2d.toml", "--set", 'layers.0.name="TiO2"')
+    assert r.returncode == 2 and "mesh regions ['n-TiO2', 'p-Si'] do not match" in r.stderr
+    r = run("check", CASES / "onchip_2d.toml", "--set", "geometry.parameters.pad_width_nm=5e3")
+    assert r.returncode == 2 and "geometry.parameters: pad_width_nm" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_check_bad_case_is_one_line_exit_2(write_case):

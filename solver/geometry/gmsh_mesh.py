@@ -36,11 +36,9 @@ def mesh_metadata(msh_path: Path) -> dict:
 
 def physical_names(msh_path: Path) -> dict[str, dict[str, int]]:
     """``{"cells": {name: tag}, "facets": {name: tag}}`` of a .msh (JSON sidecar or file)."""
-    side = msh_path.with_suffix(".json")
-    if side.is_file():
-        meta = json.loads(side.read_text())
-        if "physical_tags" in meta:
-            return meta["physical_tags"]
+    meta = mesh_metadata(msh_path)
+    if "physical_tags" in meta:
+        return meta["physical_tags"]
     text = msh_path.read_text(errors="replace")
     if "$PhysicalNames" not in text:
         raise CaseError("the mesh has no named physical groups", file=str(msh_path),

@@ -28,6 +28,7 @@ from ..case import Case
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
+from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..physics import contacts
 from ..physics.edges import edge_geometry
@@ -38,6 +39,7 @@ from ..physics.parameters import (
     make_scaling,
     set_temperature,
 )
+from .avalanche import LaggedCurrents, fixed_point
 from .boundary import (
     ContactState,
     create_contact_states,
@@ -49,8 +51,6 @@ from .dofsets import coupled_dirichlet, ion_conservation
 from .forms import DeviceForms, Fields, TimeCoefficients
 
 log = logging.getLogger(__name__)
-
-_QUANTUM_INV = 2.0**20  # base values are multiples of 2^-20 (scaled potential units)
 
 
 class DeviceProblem:
@@ -100,14 +100,11 @@ class DeviceProblem:
                                  case.physics.recombination, self.time,
                                  case.physics.impact_ionisation, case.physics.band_to_band)
         self.f = Fields.of(self.base + self.sol, self.species)
+        self._lagged: LaggedCurrents | None = None
         if case.physics.impact_ionisation:
-            V0 = compat.function_space(msh, "DG", 0)
-            self._lag = (fem.Function(V0), fem.Function(V0))
-            self.forms.lagged = self._lag
-            q0 = ufl.TestFunction(V0)
-            self._lag_forms = (fem.form(q0 * self.dx),
-                               *(fem.form(self.current_magnitude(k) * q0 * self.dx)
-                                 for k in ("electron", "hole")))
+            self._lagged = LaggedCurrents(
+                msh, self.dx, {k: self.current_magnitude(k) for k in ("electron", "hole")}, comm)
+            self.forms.lagged = self._lagged.functions
         self._old = (Fields.of(self.old1, self.species), Fields.of(self.old2, self.species))
         opts = {**case.solver.petsc_options, **(petsc_options or {})}
         self._kw = dict(max_iterations=case.solver.max_iterations,
@@ -259,19 +256,8 @@ class DeviceProblem:
         self.sol.x.scatter_forward()
 
     def _renormalise(self) -> None:
-        """Move the solution into ``base`` rounded to multiples of 2^-20 (about 1e-6 kT/q).
-
-        Neighbouring nodes of a nearly flat quasi-Fermi level then hold *identical* ``base``
-        values, whose gradient the form compiler evaluates as exactly zero, and ``sol`` keeps
-        the small remainder (|sol| < 1e-6) with ~1e-22 absolute precision. ``base - new_base``
-        is exact (Sterbenz) where it matters, so the represented value does not change. Runs
-        before every Newton update, so the last iterations work on small corrections.
-        """
-        free = self._free  # Dirichlet dofs keep base = boundary value, sol = 0
-        a, b = self.base.x.array, self.sol.x.array
-        new = np.round((a[free] + b[free]) * _QUANTUM_INV) / _QUANTUM_INV
-        b[free] = (a[free] - new) + b[free]
-        a[free] = new
+        """Requantise ``base`` (:mod:`solver.numerics.compensated`) before each Newton update."""
+        renormalise(self.base.x.array, self.sol.x.array, self._free)
 
     def solution_array(self) -> np.ndarray:
         """Local values of ``base + sol`` (rounded to double)."""
@@ -331,50 +317,18 @@ class DeviceProblem:
     def solve(self) -> NewtonResult:
         """Newton solve of the DC coupled system at the current biases (no exception).
 
-        With impact ionisation: a fixed point over the cell current magnitudes that drive it. It
-        contracts with ratio r = the ionisation integral; converged when the extrapolated
-        remaining change ``c r / (1 - r)`` is below 1e-9 (relative); when r stays >= 0.999 the
-        multiplication has run away (avalanche breakdown), reported as DIVERGED_MAX_IT.
+        With impact ionisation: the fixed point of :func:`solver.studies.avalanche.fixed_point`
+        over the cell current magnitudes that drive it (DIVERGED_MAX_IT at breakdown).
         """
-        if not self.case.physics.impact_ionisation:
-            res = self.dd_solver.solve()
-            if res.converged:
-                self._renormalise()
-            return res
-        total, changes = 0, []
-        for _ in range(5000):
-            # solve with the magnitudes of the last converged state (never of a predictor)
-            res = self.dd_solver.solve()
-            total += res.iterations
-            if not res.converged:
-                return res
+        if self._lagged is None:
+            return self._dc_solve()
+        return fixed_point(self._dc_solve, self._lagged)
+
+    def _dc_solve(self) -> NewtonResult:
+        res = self.dd_solver.solve()
+        if res.converged:
             self._renormalise()
-            changes.append(self._update_lagged_currents())
-            c = changes[-1]
-            rates = [b / a for a, b in zip(changes[-6:-1], changes[-5:]) if a > 0]
-            r = max(rates) if len(rates) >= 3 else 0.5
-            if c < 1e-12 or (r < 1 and c * r / (1 - r) < 1e-9) or (c < 1e-8 and r >= 0.5):
-                # (the last: stagnation at the round-off floor of the current magnitudes)
-                return NewtonResult(True, total, res.reason, res.max_update)
-            if len(rates) >= 5 and min(rates) >= 0.999 and c > 1e-6:
-                break
-        return NewtonResult(False, total, -5, res.max_update)
-
-    def _update_lagged_currents(self) -> float:
-        """Set the lagged |J_n|, |J_p| from the current state; return their relative change."""
-        from dolfinx.fem import petsc as fem_petsc
-
-        vol, *parts = (fem_petsc.assemble_vector(f) for f in self._lag_forms)
-        change = 0.0
-        for lag, part in zip(self._lag, parts, strict=True):
-            n = len(part.array)
-            new = np.abs(part.array[:n] / vol.array[:n])
-            old = lag.x.array[:n]
-            scale = max(float(np.max(new)), 1e-300)
-            change = max(change, float(np.max(np.abs(new - old))) / scale)
-            lag.x.array[:n] = new
-            lag.x.scatter_forward()
-        return self.comm.allreduce(change, op=MPI.MAX)
+        return res
 
     # -- time stepping --------------------------------------------------------------------
     def set_time_step(self, dt: float, order: int = 1, ratio: float = 1.0) -> None:

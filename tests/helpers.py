@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
@@ -33,3 +35,18 @@ kind = "ohmic"
 {study}
 {extra}
 """
+
+
+def one_line_error(call: Callable[[], Any], *fragments: str) -> str:
+    """The CaseError message of ``call()``: one line that contains every fragment."""
+    import pytest
+
+    from solver.errors import CaseError
+
+    with pytest.raises(CaseError) as exc:
+        call()
+    msg = str(exc.value)
+    assert "\n" not in msg
+    for f in fragments:
+        assert f in msg, msg
+    return msg

@@ -1,6 +1,6 @@
 import pytest
 
-from helpers import CASES, diode_toml
+from helpers import CASES, diode_toml, one_line_error
 from solver.case import load_case
 from solver.errors import CaseError
 
@@ -18,13 +18,7 @@ def test_loads_si_diode():
 
 def expect_error(write_case, text, *fragments, sets=()):
     path = write_case(text)
-    with pytest.raises(CaseError) as exc:
-        load_case(path, sets)
-    msg = str(exc.value)
-    assert "\n" not in msg
-    for f in fragments:
-        assert f in msg, msg
-    return msg
+    return one_line_error(lambda: load_case(path, sets), *fragments)
 
 
 def test_unknown_key_names_file_key_and_closest(write_case):

@@ -2,8 +2,7 @@
 
 import pytest
 
-from helpers import CASES
-from solver.errors import CaseError
+from helpers import CASES, one_line_error
 from solver.sweep import check_points, load_study
 
 CASE = (CASES / "si_pn_diode.toml").as_posix()
@@ -22,14 +21,7 @@ def study(tmp_path):
 
 
 def error(path, *fragments):
-    with pytest.raises(CaseError) as exc:
-        s = load_study(path)
-        check_points(s)
-    msg = str(exc.value)
-    assert "\n" not in msg
-    for f in fragments:
-        assert f in msg, msg
-    return msg
+    return one_line_error(lambda: check_points(load_study(path)), *fragments)
 
 
 def test_grid_with_generators_and_nested_keys(study):

@@ -26,7 +26,7 @@ WORKER = textwrap.dedent('''
     from solver.results.progress import Progress
     from solver.studies.equilibrium import run_equilibrium
     from solver.studies.iv import sweep
-    from solver.studies.problem import DeviceProblem
+    from solver.device.problem import DeviceProblem
     comm = MPI.COMM_WORLD
     h_min, h_max = float(sys.argv[1]), float(sys.argv[2])
     case = load_case(sys.argv[3], [

@@ -94,10 +94,10 @@ def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
     from petsc4py import PETSc
 
     from solver.case import load_case
+    from solver.device.problem import DeviceProblem
     from solver.results.progress import Progress
     from solver.studies.equilibrium import run_equilibrium
     from solver.studies.iv import sweep
-    from solver.studies.problem import DeviceProblem
 
     if petsc_log and not PETSc.Log.isActive():
         PETSc.Log.begin()

@@ -32,7 +32,7 @@ def junction_summary(bd: Mapping[str, np.ndarray], names: Sequence[str]) -> dict
       layer)`` for each interface.
 
     Args:
-        bd: Band diagram columns (see :func:`solver.studies.readout.band_diagram`).
+        bd: Band diagram columns (see :func:`solver.device.readout.band_diagram`).
         names: Layer names.
     """
     n = len(names)

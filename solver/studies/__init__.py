@@ -1,1 +1,1 @@
-"""Studies: the shared device problem and one module per study kind."""
+"""Study kinds: one module per protocol (equilibrium, iv, transient, leakage, impedance)."""

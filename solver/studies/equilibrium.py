@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..analysis.junction import junction_summary
-from .problem import DeviceProblem
-from .readout import band_diagram, contact_potentials
+from ..device.problem import DeviceProblem
+from ..device.readout import band_diagram, contact_potentials
 
 
 def run_equilibrium(pb: DeviceProblem, T: float) -> tuple[dict[str, Any], dict | None]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
+from ..device.problem import DeviceProblem
 from ..numerics.newton import NewtonResult
-from .problem import DeviceProblem
 
 FIRST_PROBE_V = 1e-3  # first bias change when no slope is known yet (V)
 MAX_CHANGE_V = 0.5  # largest bias change per secant iteration (V)

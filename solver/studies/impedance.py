@@ -22,13 +22,13 @@ from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
 from ..case import Study
+from ..device.problem import DeviceProblem
 from ..numerics import compat
 from ..numerics.continuation import continue_to
 from ..numerics.newton import default_linear_solver
 from ..numerics.smallsignal import ComplexSolver
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
-from .problem import DeviceProblem
 
 
 def _storage_form(pb: DeviceProblem):

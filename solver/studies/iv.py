@@ -10,10 +10,10 @@ import numpy as np
 
 from ..analysis import iv_metrics
 from ..case import Study
+from ..device.problem import DeviceProblem
 from ..numerics.continuation import ContinuationStopped, continue_to
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
-from .problem import DeviceProblem
 
 log = logging.getLogger(__name__)
 

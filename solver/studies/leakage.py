@@ -9,7 +9,7 @@ amount conserved, which is the steady state of a chronoamperometry). Reported pe
   the first contact toward the second (+x in 1D: from the left, where the interphase sits in
   the paper's cells) averaged over the electrolyte, as an electric current density (A/cm2,
   positive when electrons move into the electrolyte from the first contact's side); on 2D/3D
-  devices the electron entry maps (:mod:`solver.studies.entry`) resolve it along the boundary;
+  devices the electron entry maps (:mod:`solver.device.entry`) resolve it along the boundary;
 - the effective electronic conductivity a DC-polarisation measurement reports,
   ``sigma = J_ss L / U`` with L the electrolyte thickness.
 Across temperatures (see :mod:`solver.analysis.arrhenius`): activation energies.
@@ -27,11 +27,11 @@ import ufl
 from dolfinx import fem
 
 from ..case import Study
+from ..device.problem import DeviceProblem
 from ..numerics import compat
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
 from .iv import A_PER_CM2, sweep
-from .problem import DeviceProblem
 from .transient import electrolyte_thickness
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ..device.entry import ElectronEntry, has_electrolyte_boundary
+from ..device.fieldset import scalar_fields, vector_fields
+from ..device.problem import DeviceProblem
 from ..results.atomic import write_csv
 from ..results.fields import FieldWriter
 from ..results.maps import electron_entry_map
-from .entry import ElectronEntry, has_electrolyte_boundary
-from .fieldset import scalar_fields, vector_fields
-from .problem import DeviceProblem
 
 
 def field_writer(pb: DeviceProblem, path: Path) -> FieldWriter:

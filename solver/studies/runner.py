@@ -11,6 +11,8 @@ from mpi4py import MPI
 
 from ..analysis.arrhenius import leakage_summary
 from ..case import Case, Study, case_without_layers
+from ..device.problem import DeviceProblem
+from ..device.readout import cell_samples
 from ..errors import CaseError
 from ..results.atomic import write_json
 from ..results.maps import field_maps
@@ -21,8 +23,6 @@ from .impedance import run_impedance
 from .iv import run_iv
 from .leakage import run_leakage
 from .pictures import BiasPoints, field_writer, wants_points, write_bias_pictures
-from .problem import DeviceProblem
-from .readout import cell_samples
 from .transient import run_transient
 
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from mpi4py import MPI
 
 from ..case import Study
 from ..constants import eps0, k_B, q
+from ..device.problem import DeviceProblem
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
 from .galvanostatic import solve_at_current
-from .problem import DeviceProblem
 
 log = logging.getLogger(__name__)
 

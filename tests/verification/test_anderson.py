@@ -7,8 +7,8 @@ import pytest
 
 from solver.case import load_case
 from solver.constants import k_B, q
+from solver.device.problem import DeviceProblem
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
 
 CASE = """
 name = "anderson"

@@ -18,10 +18,10 @@ from scipy.optimize import brentq
 
 from solver.case import load_case
 from solver.constants import eps0, q, thermal_voltage
+from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
 from solver.studies.equilibrium import run_equilibrium
 from solver.studies.iv import sweep
-from solver.studies.problem import DeviceProblem
 
 CASE = """
 name = "Si p+n avalanche"

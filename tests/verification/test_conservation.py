@@ -5,9 +5,9 @@ import pytest
 
 from helpers import diode_toml
 from solver.case import load_case
+from solver.device.problem import DeviceProblem
+from solver.device.readout import current_profile
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
-from solver.studies.readout import current_profile
 
 
 @pytest.mark.parametrize("V", [-0.8, 0.3, 0.6])

@@ -8,10 +8,10 @@ from scipy.optimize import brentq
 
 from solver.case import load_case
 from solver.constants import k_B, q, thermal_voltage
+from solver.device.problem import DeviceProblem
+from solver.device.readout import band_diagram
 from solver.physics.statistics import fd_half_np
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
-from solver.studies.readout import band_diagram
 
 ONE_LAYER = """
 name = "one layer"

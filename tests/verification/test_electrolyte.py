@@ -15,9 +15,9 @@ from dolfinx import fem
 
 from solver.case import load_case
 from solver.constants import eps0, k_B, q
+from solver.device.problem import DeviceProblem
 from solver.numerics import compat
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
 from solver.studies.transient import simulate
 
 SALT = """

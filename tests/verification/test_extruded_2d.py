@@ -5,11 +5,11 @@ import pytest
 from helpers import CASES
 from meshes import GENERATORS
 from solver.case import load_case
+from solver.device.problem import DeviceProblem
 from solver.geometry.grading import stack_nodes
 from solver.results.progress import Progress
 from solver.studies.equilibrium import run_equilibrium
 from solver.studies.iv import sweep
-from solver.studies.problem import DeviceProblem
 
 VOLTS = [-0.5, 0.3, 0.6]
 

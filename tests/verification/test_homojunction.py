@@ -8,8 +8,8 @@ import pytest
 from helpers import diode_toml
 from solver.case import load_case
 from solver.constants import eps0, q, thermal_voltage
+from solver.device.problem import DeviceProblem
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
 
 
 @pytest.mark.parametrize("NA, ND, T", [(1e17, 1e16, 300.0), (1e18, 1e18, 300.0),

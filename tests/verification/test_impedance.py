@@ -5,8 +5,8 @@ import pytest
 from helpers import CASES
 from solver.case import load_case
 from solver.constants import k_B, q
+from solver.device.problem import DeviceProblem
 from solver.studies.impedance import run_impedance
-from solver.studies.problem import DeviceProblem
 
 
 def test_bulk_intercept_is_ionic_resistance(comm):

@@ -5,8 +5,8 @@ import pytest
 
 from solver.case import load_case
 from solver.constants import q, thermal_voltage
+from solver.device.problem import DeviceProblem
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.problem import DeviceProblem
 
 CASE = """
 name = "n-n spike"

@@ -13,10 +13,10 @@ import pytest
 
 from solver.case import load_case
 from solver.constants import k_B, q
+from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
 from solver.studies.equilibrium import run_equilibrium
 from solver.studies.iv import sweep
-from solver.studies.problem import DeviceProblem
 
 CASE = """
 name = "Hebb-Wagner cell"

@@ -1,7 +1,7 @@
-"""The impact-ionisation fixed point (solver.studies.avalanche.fixed_point)."""
+"""The impact-ionisation fixed point (solver.device.avalanche.fixed_point)."""
 
+from solver.device.avalanche import fixed_point
 from solver.numerics.newton import NewtonResult
-from solver.studies.avalanche import fixed_point
 
 
 class Contracting:

@@ -20,7 +20,7 @@ from ..case import Case
 from ..geometry.mesh import DeviceMesh
 from ..numerics import compat
 from ..numerics.constraints import make_constraint
-from .boundary import ContactState
+from .contacts import ContactState
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dolfinx import fem
 from ..physics import carriers, electrodes, generation, ions, poisson, recombination
 from ..physics.edges import EdgeGeometry
 from ..physics.parameters import CellParameters
-from .boundary import ContactState
+from .contacts import ContactState
 
 
 @dataclass

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from solver.studies.entry import _facet_normal, entry_facets
+from solver.device.entry import _facet_normal, entry_facets
 
 
 def unit_square_two_layers():

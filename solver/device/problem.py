@@ -2,7 +2,7 @@
 
 Unknowns on one P1 space with block size ``3 + K``: scaled potential ``u``, electron / hole
 quasi-Fermi potentials ``v``, ``w``, and the electrochemical potential of each of the K mobile ion
-species (see :mod:`solver.studies.forms`). The problem owns the mesh, coefficients, contact
+species (see :mod:`solver.device.residual`). The problem owns the mesh, coefficients, contact
 states, the Newton solvers (equilibrium Poisson; coupled DC; coupled transient) and the state.
 
 Compensated unknowns: the solution is held as an unevaluated sum ``base + sol`` of two P1
@@ -40,7 +40,7 @@ from ..physics.parameters import (
     set_temperature,
 )
 from .avalanche import LaggedCurrents, fixed_point
-from .boundary import (
+from .contacts import (
     ContactState,
     create_contact_states,
     harmonic_weight,
@@ -48,7 +48,7 @@ from .boundary import (
     update_contact,
 )
 from .dofsets import coupled_dirichlet, ion_conservation
-from .forms import DeviceForms, Fields, TimeCoefficients
+from .residual import DeviceForms, Fields, TimeCoefficients
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +317,7 @@ class DeviceProblem:
     def solve(self) -> NewtonResult:
         """Newton solve of the DC coupled system at the current biases (no exception).
 
-        With impact ionisation: the fixed point of :func:`solver.studies.avalanche.fixed_point`
+        With impact ionisation: the fixed point of :func:`solver.device.avalanche.fixed_point`
         over the cell current magnitudes that drive it (DIVERGED_MAX_IT at breakdown).
         """
         if self._lagged is None:

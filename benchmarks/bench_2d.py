@@ -25,7 +25,7 @@ WORKER = textwrap.dedent('''
     from solver.case import load_case
     from solver.results.progress import Progress
     from solver.studies.equilibrium import run_equilibrium
-    from solver.studies.iv import sweep
+    from solver.studies.bias import sweep
     from solver.device.problem import DeviceProblem
     comm = MPI.COMM_WORLD
     h_min, h_max = float(sys.argv[1]), float(sys.argv[2])

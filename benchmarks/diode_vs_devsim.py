@@ -96,8 +96,8 @@ def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
     from solver.case import load_case
     from solver.device.problem import DeviceProblem
     from solver.results.progress import Progress
+    from solver.studies.bias import sweep
     from solver.studies.equilibrium import run_equilibrium
-    from solver.studies.iv import sweep
 
     if petsc_log and not PETSc.Log.isActive():
         PETSc.Log.begin()

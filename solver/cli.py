@@ -72,6 +72,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _short_summary(s: dict, out: Path) -> str:
+    from .studies.registry import KINDS
+
     if "studies" in s:
         parts = [f"{s['case']}: {len(s['studies'])} studies, status {s['status']}, results in "
                  f"{out}/<study>/"]
@@ -81,24 +83,7 @@ def _short_summary(s: dict, out: Path) -> str:
     lines = [f"{s['case']}: {s['study']} study, status {s['status']}, results in {out}/"]
     for e in s["per_temperature"]:
         parts = [f"T = {e['temperature_K']:g} K", f"V_bi = {e['built_in_potential_V']:.4f} V"]
-        if "knee_voltage_V" in e:
-            parts.append(f"knee = {e['knee_voltage_V']:.3f} V")
-            rr = ", ".join(f"RR({k} V) = {v:.3g}" for k, v in e["rectification_ratio"].items())
-            parts.append(rr)
-            parts.append(f"n = {e['ideality_factor']:.3f}")
-        if "leakage" in e:
-            lk = e["leakage"]
-            for V, sig in zip(lk["voltage_V"], lk["effective_conductivity_S_per_cm"]):
-                parts.append(f"sigma_eff({V:+g} V) = {sig:.3g} S/cm")
-            for V, r in zip(lk["voltage_V"], lk.get("ratio_to_reference", [])):
-                parts.append(f"ratio to reference({V:+g} V) = {r:.3g}")
-        if "bulk_resistance_ohm_cm2" in e:
-            parts.append(f"R_bulk = {e['bulk_resistance_ohm_cm2']:.4g} ohm cm2")
-        if e.get("control") == "current":
-            parts.append(f"V_end = {e['steady_voltage_V']:+.5g} V; "
-                         f"ASR = {e['area_specific_resistance_ohm_cm2']:.4g} ohm cm2")
-        elif "effective_conductivity_S_per_cm" in e:
-            parts.append(f"sigma_eff = {e['effective_conductivity_S_per_cm']:.3g} S/cm")
+        parts += KINDS[s["study"]].console(e)
         lines.append("  " + "; ".join(parts))
         for p in e.get("problems", []):
             lines.append("  stopped: " + p)

@@ -9,9 +9,8 @@ from .model import (
     Physics,
     SolverOptions,
     Study,
-    case_without_layers,
 )
 from .schema import reference_markdown
 
 __all__ = ["Case", "Contact", "Layer", "MeshOptions", "Physics", "SolverOptions", "Study",
-           "case_without_layers", "load_case", "parse_set", "reference_markdown"]
+           "load_case", "parse_set", "reference_markdown"]

@@ -310,28 +310,3 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
                         file=file, key="contacts", hint="define [contacts.left] and "
                         "[contacts.right]")
     return contacts
-
-
-def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = None) -> Case:
-    """A copy of ``case`` without the named layers (e.g. the interphase, for a reference run).
-
-    A contact whose neighbour becomes an electrolyte turns into an ion-blocking one (with
-    ``metal`` if given, else its own work function).
-    """
-    from dataclasses import replace
-
-    layers = tuple(ly for ly in case.layers if ly.name not in names)
-    if not layers:
-        raise CaseError("removing those layers leaves no stack", file=case.path,
-                        key="study.reference_without_layers")
-    ends = {"left": layers[0], "right": layers[-1]}
-    contacts = {}
-    for name, c in case.contacts.items():
-        if case.is_electrolyte(ends[c.at]) and c.kind in ("ohmic", "schottky"):
-            wf = case.materials.get(metal).workfunction if metal else c.workfunction
-            if wf is None:
-                raise CaseError("the reference contact on the electrolyte needs a metal",
-                                file=case.path, key="study.reference_metal")
-            c = replace(c, kind="blocking", workfunction=wf)
-        contacts[name] = c
-    return replace(case, layers=layers, contacts=contacts, name=case.name + " (reference)")

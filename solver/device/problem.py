@@ -378,6 +378,11 @@ class DeviceProblem:
         out["total"] = sum(out.values())
         return out
 
+    def electrolyte_thickness(self) -> float:
+        """Total thickness of the electrolyte layers (m); the whole stack if there are none."""
+        t = sum(ly.thickness for ly in self.case.layers if self.case.is_electrolyte(ly))
+        return t or self.scaling.L0
+
     def contact_area(self, name: str) -> float:
         """Scaled measure of contact ``name`` (1 in 1D; a length in 2D, an area in 3D).
 

@@ -37,19 +37,37 @@ def merge_entries(entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {k: [e[k] for e in entries] for k in keys}
 
 
-def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence[str],
+def stacked_columns(entries: Sequence[dict[str, Any]], key: str) -> dict[str, list]:
+    """The ``entry[key]`` column tables of several temperatures, stacked, with temperature_K."""
+    cols: dict[str, list] = {}
+    for e in entries:
+        table = e.get(key) or {}
+        n = len(next(iter(table.values()), []))
+        for k, v in table.items():
+            if isinstance(v, list):
+                cols.setdefault(k, []).extend(v)
+        cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
+    return cols
+
+
+def write_outputs(out: Path, *, case_name: str, kind: Any, layer_names: Sequence[str],
                   entries: Sequence[dict[str, Any]], bds: Sequence[Mapping[str, np.ndarray]],
                   extra: Mapping[str, Any], plots_on: bool,
                   n_temperatures: int | None = None) -> dict[str, Any]:
-    """Write summary.json, band_diagram.csv, iv.csv and PNGs for the finished temperatures.
+    """Write summary.json, band_diagram.csv, the kind's table and the newest PNGs.
+
+    Called after each finished temperature: tables and summary hold every finished one; the
+    pictures of one temperature are drawn once, when it finishes; the kind redraws its pictures
+    across temperatures (one figure each).
 
     Args:
         out: Output folder.
         case_name: Case name.
-        kind: Study kind.
+        kind: The study kind (:class:`solver.studies.kind.StudyKind`): its name, table and
+            figures.
         layer_names: Layer names.
-        entries: One summary entry per temperature.
-        bds: One band diagram per temperature.
+        entries: One summary entry per finished temperature.
+        bds: One band diagram per finished temperature.
         extra: More top-level summary keys (mesh, provenance, status).
         plots_on: Whether to draw PNGs.
         n_temperatures: Temperatures the run will have (file names carry T when > 1).
@@ -61,93 +79,29 @@ def write_outputs(out: Path, *, case_name: str, kind: str, layer_names: Sequence
     temps = [e["temperature_K"] for e in entries]
     if all(bd is not None for bd in bds):
         write_csv(out / "band_diagram.csv", band_diagram_table(bds, temps, layer_names))
-    if any("iv" in e for e in entries):
-        iv_cols: dict[str, list] = {}
-        for e in entries:
-            n = len(e["iv"].get("voltage_V", []))
-            for k, v in e["iv"].items():
-                iv_cols.setdefault(k, []).extend(v)
-            iv_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
-        write_csv(out / "iv.csv", iv_cols)
-    if any("transient" in e for e in entries):
-        tr_cols: dict[str, list] = {}
-        for e in entries:
-            n = len(e["transient"].get("time_s", []))
-            for k, v in e["transient"].items():
-                tr_cols.setdefault(k, []).extend(v)
-            tr_cols.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
-        write_csv(out / "transient.csv", tr_cols)
-    if any("leakage" in e for e in entries):
-        lk: dict[str, list] = {}
-        for e in entries:
-            n = len(e["leakage"]["voltage_V"])
-            for k, v in e["leakage"].items():
-                lk.setdefault(k, []).extend(v)
-            lk.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
-        write_csv(out / "leakage.csv", lk)
-        if plots_on and extra.get("leakage_vs_temperature"):
-            series = {}
-            for label, key in (("", "leakage_vs_temperature"),
-                               ("reference ", "reference_vs_temperature")):
-                for pol, d in (extra.get(key) or {}).items():
-                    series[f"{label}{pol}"] = ([1000.0 / t for t in d["temperature_K"]],
-                                               np.abs(d["effective_conductivity_S_per_cm"]))
-            plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
-                     "effective electronic conductivity (S/cm)",
-                     f"{case_name}: DC polarisation", logy=True)
-    if any("impedance" in e for e in entries):
-        zc: dict[str, list] = {}
-        for e in entries:
-            n = len(e["impedance"]["frequency_Hz"])
-            for k, v in e["impedance"].items():
-                zc.setdefault(k, []).extend(v)
-            zc.setdefault("temperature_K", []).extend([e["temperature_K"]] * n)
-        write_csv(out / "impedance.csv", zc)
-        if plots_on:
-            plots.impedance(out, {f"{e['temperature_K']:g} K": e["impedance"] for e in entries},
-                            case_name)
-    summary = {"case": case_name, "study": kind, **merge_entries(entries),
+    if kind.table and any(kind.table in e for e in entries):
+        write_csv(out / f"{kind.table}.csv", stacked_columns(entries, kind.table))
+    summary = {"case": case_name, "study": kind.name, **merge_entries(entries),
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps
-    if plots_on:
-        _plots(out, case_name, layer_names, entries, bds, n_temperatures or len(entries))
+    if plots_on and entries:
+        several = (n_temperatures or len(entries)) > 1
+        _band_pictures(out, case_name, layer_names, entries[-1], bds[-1], several)
+        kind.figures(out, case_name, entries, summary)
     write_json(out / "summary.json", summary)
     return summary
 
 
-def _plots(out: Path, case_name: str, names: Sequence[str], entries, bds, n_temps: int) -> None:
-    for e, bd in zip(entries, bds, strict=True):
-        T = e["temperature_K"]
-        suffix = "" if n_temps == 1 else f"_{T:g}K"
-        if bd is None:
-            continue
-        plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
-                           f"{case_name}: equilibrium at {T:g} K")
-        window = plots.zoom_window(bd, names)
-        if window:
-            plots.band_diagram(out / f"band_diagram_zoom{suffix}.png", bd, names,
-                               f"{case_name}: {T:g} K (thin layers)", xlim=window)
-    curves = {f"{e['temperature_K']:g} K": (np.asarray(e["iv"]["voltage_V"]),
-                                            np.asarray(e["iv"]["current_density_A_per_cm2"]))
-              for e in entries if e.get("iv", {}).get("voltage_V")}
-    if curves:
-        knees = {f"{e['temperature_K']:g} K": e.get("knee_voltage_V", np.nan) for e in entries}
-        plots.iv_curves(out / "iv.png", curves, f"{case_name}: I-V", knees)
-    for e in entries:
-        tr = e.get("transient", {})
-        if tr.get("time_s"):
-            suffix = "" if n_temps == 1 else f"_{e['temperature_K']:g}K"
-            parts = {k.replace("_A_per_cm2", "").replace("current_density", "total"):
-                     (tr["time_s"], np.abs(tr[k])) for k in
-                     ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",
-                      "displacement_A_per_cm2")}
-            galvano = e.get("control") == "current"
-            kind = "chronopotentiometry" if galvano else "chronoamperometry"
-            plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
-                         "|J| (A cm$^{-2}$)",
-                         f"{case_name}: {kind} at {e['temperature_K']:g} K")
-            if galvano:
-                plots.xy(out / f"transient_voltage{suffix}.png",
-                         {f"{e['temperature_K']:g} K": (tr["time_s"], tr["voltage_V"])},
-                         "time t (s)", "contact voltage (V)",
-                         f"{case_name}: {kind}", logx=True)
+def _band_pictures(out: Path, case_name: str, names: Sequence[str], entry: dict[str, Any],
+                   bd: Mapping[str, np.ndarray] | None, several: bool) -> None:
+    """The equilibrium band diagram of one temperature (and a zoom on thin layers)."""
+    if bd is None:
+        return
+    T = entry["temperature_K"]
+    suffix = f"_{T:g}K" if several else ""
+    plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
+                       f"{case_name}: equilibrium at {T:g} K")
+    window = plots.zoom_window(bd, names)
+    if window:
+        plots.band_diagram(out / f"band_diagram_zoom{suffix}.png", bd, names,
+                           f"{case_name}: {T:g} K (thin layers)", xlim=window)

@@ -7,6 +7,7 @@ from typing import Any
 from ..analysis.junction import junction_summary
 from ..device.problem import DeviceProblem
 from ..device.readout import band_diagram, contact_potentials
+from .kind import PointCallback, StudyKind
 
 
 def run_equilibrium(pb: DeviceProblem, T: float) -> tuple[dict[str, Any], dict | None]:
@@ -36,3 +37,13 @@ def run_equilibrium(pb: DeviceProblem, T: float) -> tuple[dict[str, Any], dict |
         entry = {"temperature_K": T, **junction_summary(bd, pb.dm.layer_names),
                  "newton_iterations": res.iterations}
     return pb.comm.bcast(entry, root=0), bd
+
+
+class EquilibriumStudy(StudyKind):
+    """Thermal equilibrium: band diagram, built-in potential, band bending."""
+
+    name = "equilibrium"
+
+    def run(self, T: float, on_point: PointCallback | None = None) -> tuple[dict[str, Any], Any]:
+        """Equilibrium at ``T`` (K)."""
+        return run_equilibrium(self.pb, T)

@@ -12,6 +12,8 @@ the lowest frequency, ``C = -1 / (w Im Z)`` (both electrodes in series).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +29,10 @@ from ..numerics import compat
 from ..numerics.continuation import continue_to
 from ..numerics.newton import default_linear_solver
 from ..numerics.smallsignal import ComplexSolver
+from ..results import plots
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
+from .kind import PointCallback, StudyKind
 
 
 def _storage_form(pb: DeviceProblem):
@@ -164,3 +168,25 @@ def run_impedance(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
         entry["bulk_resistance_ohm"] = entry["bulk_resistance_ohm_cm2"] / a
     entry["dc_bias_V"] = study.bias
     return entry, bd
+
+
+class ImpedanceStudy(StudyKind):
+    """Small-signal AC around a DC state (``impedance.csv``, Nyquist and Bode plots)."""
+
+    name = "impedance"
+    table = "impedance"
+
+    def run(self, T: float, on_point: PointCallback | None = None) -> tuple[dict[str, Any], Any]:
+        """Equilibrium, DC bias and the spectrum at ``T`` (K)."""
+        return run_impedance(self.pb, self.study, T)
+
+    def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
+                summary: dict[str, Any]) -> None:
+        """Nyquist and Bode plots of every temperature."""
+        plots.impedance(out, {f"{e['temperature_K']:g} K": e["impedance"] for e in entries},
+                        case_name)
+
+    @staticmethod
+    def console(entry: dict[str, Any]) -> list[str]:
+        """The bulk resistance."""
+        return [f"R_bulk = {entry['bulk_resistance_ohm_cm2']:.4g} ohm cm2"]

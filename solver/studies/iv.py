@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,82 +11,11 @@ import numpy as np
 from ..analysis import iv_metrics
 from ..case import Study
 from ..device.problem import DeviceProblem
-from ..numerics.continuation import ContinuationStopped, continue_to
+from ..results import plots
 from ..results.progress import Progress
+from .bias import A_PER_CM2, sweep
 from .equilibrium import run_equilibrium
-
-log = logging.getLogger(__name__)
-
-A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
-
-
-def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Progress,
-          on_point=None) -> tuple[list[dict[str, float]], list[str]]:
-    """Bias sweep from the current (equilibrium) state: forward branch, then reverse branch.
-
-    Each branch starts from the equilibrium solution and walks away from 0 V, so a failure on
-    one branch still leaves the other. Points are kept as they converge.
-
-    Args:
-        pb: The device problem, solved at equilibrium.
-        contact: Biased contact.
-        voltages: Biases (V).
-        progress: Progress reporter.
-        on_point: Optional callback ``(V, record)`` after each converged point.
-
-    Returns:
-        ``(records, problems)``: per-bias records sorted by bias, and messages of branches that
-        stopped early.
-    """
-    eq_state = pb.snapshot()
-    volts = sorted(set(voltages))
-    branches = [[v for v in volts if v >= 0], [v for v in volts if v < 0][::-1]]
-    records: list[dict[str, float]] = []
-    problems: list[str] = []
-    s = pb.case.solver
-
-    history: list[tuple[float, Any]] = []
-
-    def solve_at(V: float):
-        pb.predict_bias(contact, V, history)
-        res = pb.solve()
-        if res.converged:
-            history.append((V, pb.solution_array()))
-            del history[:-2]
-        return res
-
-    def on_target(V: float, its: int) -> None:
-        J = pb.terminal_current(contact)
-        rec = {"voltage_V": V, "current_density_A_per_cm2": J["total"] * A_PER_CM2,
-               "electron_current_density_A_per_cm2": J["electron"] * A_PER_CM2,
-               "hole_current_density_A_per_cm2": J["hole"] * A_PER_CM2,
-               "newton_iterations": its}
-        ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
-        if pb.species:
-            rec["ionic_current_density_A_per_cm2"] = ionic * A_PER_CM2
-        records.append(rec)
-        progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
-                      f"({its} it)")
-        if on_point:
-            on_point(V, rec)
-
-    for branch in branches:
-        if not branch:
-            continue
-        pb.restore(eq_state)
-        pb.set_bias(contact, 0.0)
-        history.clear()
-        history.append((0.0, pb.solution_array()))
-        try:
-            continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target,
-                        max_step=s.bias_step, min_step=s.min_bias_step)
-        except ContinuationStopped as exc:
-            problems.append(str(exc))
-            log.warning("%s", exc)
-    pb.restore(eq_state)
-    pb.set_bias(contact, 0.0)
-    records.sort(key=lambda r: r["voltage_V"])
-    return records, problems
+from .kind import PointCallback, StudyKind
 
 
 def run_iv(pb: DeviceProblem, study: Study, T: float,
@@ -123,3 +52,33 @@ def run_iv(pb: DeviceProblem, study: Study, T: float,
     if problems:
         entry["problems"] = problems
     return entry, bd
+
+
+class IVStudy(StudyKind):
+    """DC bias sweep with figures of merit (``iv.csv``, ``iv.png``)."""
+
+    name = "iv"
+    table = "iv"
+    sweeps_bias = True
+
+    def run(self, T: float, on_point: PointCallback | None = None) -> tuple[dict[str, Any], Any]:
+        """Equilibrium and the sweep at ``T`` (K)."""
+        return run_iv(self.pb, self.study, T, on_point=on_point)
+
+    def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
+                summary: dict[str, Any]) -> None:
+        """log|J|-V curves of every temperature, with their knees."""
+        curves = {f"{e['temperature_K']:g} K": (np.asarray(e["iv"]["voltage_V"]),
+                                                np.asarray(e["iv"]["current_density_A_per_cm2"]))
+                  for e in entries if e.get("iv", {}).get("voltage_V")}
+        if curves:
+            knees = {f"{e['temperature_K']:g} K": e.get("knee_voltage_V", np.nan)
+                     for e in entries}
+            plots.iv_curves(out / "iv.png", curves, f"{case_name}: I-V", knees)
+
+    @staticmethod
+    def console(entry: dict[str, Any]) -> list[str]:
+        """Knee, rectification ratios and ideality."""
+        rr = ", ".join(f"RR({k} V) = {v:.3g}" for k, v in entry["rectification_ratio"].items())
+        return [f"knee = {entry['knee_voltage_V']:.3f} V", rr,
+                f"n = {entry['ideality_factor']:.3f}"]

@@ -18,7 +18,9 @@ Across temperatures (see :mod:`solver.analysis.arrhenius`): activation energies.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,13 +28,16 @@ import numpy as np
 import ufl
 from dolfinx import fem
 
-from ..case import Study
+from ..analysis.arrhenius import leakage_summary
+from ..case import Case, Study
 from ..device.problem import DeviceProblem
+from ..errors import CaseError
 from ..numerics import compat
+from ..results import plots
 from ..results.progress import Progress
+from .bias import A_PER_CM2, sweep
 from .equilibrium import run_equilibrium
-from .iv import A_PER_CM2, sweep
-from .transient import electrolyte_thickness
+from .kind import PointCallback, StudyKind
 
 
 def electrolyte_electron_current(pb: DeviceProblem) -> float:
@@ -83,7 +88,7 @@ def run_leakage(pb: DeviceProblem, study: Study, T: float,
     progress = Progress(f"leakage {T:g} K", 3, pb.comm.rank)
     records, problems = sweep(pb, study.contact, [-U, 0.0, U], progress, on_point=record)
     progress.close()
-    L = electrolyte_thickness(pb) * 100.0  # cm
+    L = pb.electrolyte_thickness() * 100.0  # cm
     rows = [r for r in records if r["voltage_V"] != 0.0]
     entry["leakage"] = {
         "voltage_V": [r["voltage_V"] for r in rows],
@@ -97,3 +102,90 @@ def run_leakage(pb: DeviceProblem, study: Study, T: float,
     if problems:
         entry["problems"] = problems
     return entry, bd
+
+
+def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = None) -> Case:
+    """A copy of ``case`` without the named layers (the reference cell of a leakage study).
+
+    A contact whose neighbour becomes an electrolyte turns into an ion-blocking one (with
+    ``metal`` if given, else its own work function), as the bare cell's electrode is.
+    """
+    layers = tuple(ly for ly in case.layers if ly.name not in names)
+    if not layers:
+        raise CaseError("removing those layers leaves no stack", file=case.path,
+                        key="study.reference_without_layers")
+    ends = {"left": layers[0], "right": layers[-1]}
+    contacts = {}
+    for name, c in case.contacts.items():
+        if case.is_electrolyte(ends[c.at]) and c.kind in ("ohmic", "schottky"):
+            wf = case.materials.get(metal).workfunction if metal else c.workfunction
+            if wf is None:
+                raise CaseError("the reference contact on the electrolyte needs a metal",
+                                file=case.path, key="study.reference_metal")
+            c = replace(c, kind="blocking", workfunction=wf)
+        contacts[name] = c
+    return replace(case, layers=layers, contacts=contacts, name=case.name + " (reference)")
+
+
+class LeakageStudy(StudyKind):
+    """DC polarisation at +-U; with ``reference_without_layers`` also on the bare cell."""
+
+    name = "leakage"
+    table = "leakage"
+    sweeps_bias = True
+
+    def __init__(self, pb: DeviceProblem, study: Study,
+                 petsc_options: dict[str, str] | None = None) -> None:
+        super().__init__(pb, study, petsc_options)
+        self.reference: DeviceProblem | None = None
+        if study.reference_without_layers:
+            ref = case_without_layers(pb.case, study.reference_without_layers,
+                                      study.reference_metal)
+            self.reference = DeviceProblem(ref, pb.comm, petsc_options)
+
+    def run(self, T: float, on_point: PointCallback | None = None) -> tuple[dict[str, Any], Any]:
+        """Polarisation of the cell (and of its reference) at ``T`` (K)."""
+        entry, bd = run_leakage(self.pb, self.study, T, on_point=on_point)
+        if self.reference is not None:
+            ref_entry, _ = run_leakage(self.reference, self.study, T)
+            entry["reference"] = {"without_layers": list(self.study.reference_without_layers),
+                                  **ref_entry["leakage"]}
+            entry["leakage"]["ratio_to_reference"] = [
+                a / b if b else float("nan") for a, b in zip(
+                    entry["leakage"]["effective_conductivity_S_per_cm"],
+                    ref_entry["leakage"]["effective_conductivity_S_per_cm"], strict=True)]
+        return entry, bd
+
+    def across_temperatures(self, entries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """sigma_eff(T) and activation energies per polarity (and of the reference)."""
+        out = {"leakage_vs_temperature": leakage_summary(entries)}
+        if self.reference is not None:
+            out["reference_vs_temperature"] = leakage_summary(
+                [{"temperature_K": e["temperature_K"], "leakage": e["reference"]}
+                 for e in entries])
+        return out
+
+    def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
+                summary: dict[str, Any]) -> None:
+        """Arrhenius plot of sigma_eff per polarity (and of the reference)."""
+        if not summary.get("leakage_vs_temperature"):
+            return
+        series = {}
+        for label, key in (("", "leakage_vs_temperature"),
+                           ("reference ", "reference_vs_temperature")):
+            for pol, d in (summary.get(key) or {}).items():
+                series[f"{label}{pol}"] = ([1000.0 / t for t in d["temperature_K"]],
+                                           np.abs(d["effective_conductivity_S_per_cm"]))
+        plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
+                 "effective electronic conductivity (S/cm)",
+                 f"{case_name}: DC polarisation", logy=True)
+
+    @staticmethod
+    def console(entry: dict[str, Any]) -> list[str]:
+        """sigma_eff per polarity and the ratio to the reference."""
+        lk = entry["leakage"]
+        parts = [f"sigma_eff({V:+g} V) = {sig:.3g} S/cm"
+                 for V, sig in zip(lk["voltage_V"], lk["effective_conductivity_S_per_cm"])]
+        parts += [f"ratio to reference({V:+g} V) = {r:.3g}"
+                  for V, r in zip(lk["voltage_V"], lk.get("ratio_to_reference", []))]
+        return parts

@@ -43,9 +43,9 @@ class BiasPoints:
         return sorted({V: s for V, s in self.points}.items())
 
 
-def wants_points(pb: DeviceProblem, kind: str) -> bool:
-    """Whether a study of ``kind`` on ``pb`` needs per-bias states."""
-    return kind in ("iv", "leakage") and (
+def wants_points(pb: DeviceProblem, sweeps_bias: bool) -> bool:
+    """Whether a study (that ``sweeps_bias`` or not) on ``pb`` needs per-bias states."""
+    return sweeps_bias and (
         pb.case.fields or (pb.case.plots and pb.dm.mesh.topology.dim >= 2))
 
 

@@ -9,8 +9,7 @@ from typing import Any
 
 from mpi4py import MPI
 
-from ..analysis.arrhenius import leakage_summary
-from ..case import Case, Study, case_without_layers
+from ..case import Case, Study
 from ..device.problem import DeviceProblem
 from ..device.readout import cell_samples
 from ..errors import CaseError
@@ -18,23 +17,10 @@ from ..results.atomic import write_json
 from ..results.maps import field_maps
 from ..results.outputs import write_outputs
 from ..results.provenance import provenance
-from .equilibrium import run_equilibrium
-from .impedance import run_impedance
-from .iv import run_iv
-from .leakage import run_leakage
 from .pictures import BiasPoints, field_writer, wants_points, write_bias_pictures
-from .transient import run_transient
+from .registry import KINDS
 
 log = logging.getLogger(__name__)
-
-STUDIES = {
-    "equilibrium": lambda pb, study, T, **kw: run_equilibrium(pb, T),
-    "iv": run_iv,
-    "transient": run_transient,
-    "leakage": run_leakage,
-    "impedance": run_impedance,
-}
-
 
 def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
              petsc_options: dict[str, str] | None = None,
@@ -57,10 +43,10 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
     """
     t0 = time.perf_counter()
     for study in case.studies:
-        if study.kind not in STUDIES:
+        if study.kind not in KINDS:
             raise CaseError(f"study kind '{study.kind}' is not available in this version",
                             file=case.path, key="study.kind",
-                            hint=f"available: {', '.join(STUDIES)}")
+                            hint=f"available: {', '.join(KINDS)}")
     out = Path(out)
     pb = DeviceProblem(case, comm, petsc_options)
     if len(case.studies) == 1:
@@ -81,7 +67,7 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
               petsc_options: dict[str, str] | None = None,
               command: list[str] | None = None) -> dict[str, Any]:
     """Run one study at every temperature of the case and write its files under ``out``."""
-    case, comm, kind = pb.case, pb.comm, study.kind
+    case, comm = pb.case, pb.comm
     mesh_info = {"nodes": comm.allreduce(pb.dm.num_nodes, op=MPI.SUM),
                  "length_nm": pb.scaling.L0 * 1e9}
     entries, bds = [], []
@@ -92,11 +78,11 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
     comm.Barrier()
     if case.fields:
         writer = field_writer(pb, out / "fields.xdmf")
-    reference = _reference_problem(pb, study, petsc_options)
+    kind = KINDS[study.kind](pb, study, petsc_options)
     for T in case.temperatures:
         suffix = "" if len(case.temperatures) == 1 else f"_{T:g}K"
-        points = BiasPoints(pb) if wants_points(pb, kind) else None
-        entry, bd = STUDIES[kind](pb, study, T, **({"on_point": points} if points else {}))
+        points = BiasPoints(pb) if wants_points(pb, kind.sweeps_bias) else None
+        entry, bd = kind.run(T, on_point=points)
         if points is not None:
             maps = write_bias_pictures(pb, points, out, suffix, f"{case.name}: {T:g} K")
             if maps:
@@ -114,29 +100,15 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
         if writer:
             pb.restore(pb.equilibrium_state)
             writer.write(T)
-        if reference is not None:
-            ref_entry, _ = STUDIES[kind](reference, study, T)
-            entry["reference"] = {"without_layers": list(study.reference_without_layers),
-                                  **ref_entry["leakage"]}
-            entry["leakage"]["ratio_to_reference"] = [
-                a / b if b else float("nan") for a, b in zip(
-                    entry["leakage"]["effective_conductivity_S_per_cm"],
-                    ref_entry["leakage"]["effective_conductivity_S_per_cm"], strict=True)]
         entries.append(entry)
         bds.append(bd)
         status = "ok" if all(e.get("status", "ok") == "ok" for e in entries) else "incomplete"
         if len(entries) < len(case.temperatures):
             status = "running"
         if comm.rank == 0:
-            extra = {"status": status, "mesh": mesh_info,
-                     **({"leakage_vs_temperature": leakage_summary(entries)}
-                        if kind == "leakage" else {}),
+            extra = {"status": status, "mesh": mesh_info, **kind.across_temperatures(entries),
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
-            if reference is not None:
-                extra["reference_vs_temperature"] = leakage_summary(
-                    [{"temperature_K": e["temperature_K"], "leakage": e["reference"]}
-                     for e in entries])
             extra["fields"] = "fields.xdmf (time = temperature in K; x in units of "\
                 f"{pb.scaling.L0 * 1e9:g} nm)" if writer else None
             summary = write_outputs(out, case_name=case.name, kind=kind,
@@ -146,11 +118,3 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
     if writer:
         writer.close()
     return comm.bcast(summary, root=0)
-
-
-def _reference_problem(pb: DeviceProblem, study: Study,
-                       petsc_options: dict[str, str] | None) -> DeviceProblem | None:
-    if study.kind != "leakage" or not study.reference_without_layers:
-        return None
-    ref = case_without_layers(pb.case, study.reference_without_layers, study.reference_metal)
-    return DeviceProblem(ref, pb.comm, petsc_options)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,19 +22,15 @@ from ..case import Study
 from ..constants import eps0, k_B, q
 from ..device.problem import DeviceProblem
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
+from ..results import plots
 from ..results.progress import Progress
 from .equilibrium import run_equilibrium
 from .galvanostatic import solve_at_current
+from .kind import PointCallback, StudyKind
 
 log = logging.getLogger(__name__)
 
 A_PER_CM2 = 1e-4
-
-
-def electrolyte_thickness(pb: DeviceProblem) -> float:
-    """Total thickness of the electrolyte layers (m); the whole stack if there are none."""
-    t = sum(ly.thickness for ly in pb.case.layers if pb.case.is_electrolyte(ly))
-    return t or pb.scaling.L0
 
 
 def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], Any]:
@@ -53,7 +51,7 @@ def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
     if rows:
         last = rows[-1]
         U = last["voltage_V"]
-        L = electrolyte_thickness(pb)
+        L = pb.electrolyte_thickness()
         J = last["current_density_A_per_cm2"]
         entry["steady_current_density_A_per_cm2"] = J
         entry["electronic_current_density_A_per_cm2"] = last["electronic_A_per_cm2"]
@@ -188,3 +186,47 @@ def simulate(pb: DeviceProblem, study: Study,
     pb.set_time_step(1.0)
     pb.time.inv_dt.value = 0.0
     return rows
+
+
+class TransientStudy(StudyKind):
+    """Voltage or current waveform from equilibrium (``transient.csv``, I(t) / V(t) plots)."""
+
+    name = "transient"
+    table = "transient"
+
+    def run(self, T: float, on_point: PointCallback | None = None) -> tuple[dict[str, Any], Any]:
+        """Equilibrium and the waveform at ``T`` (K)."""
+        return run_transient(self.pb, self.study, T)
+
+    def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
+                summary: dict[str, Any]) -> None:
+        """Chronoamperometry / chronopotentiometry plots of the newest temperature."""
+        several = len(self.pb.case.temperatures) > 1
+        for e in entries[-1:]:
+            tr = e.get("transient", {})
+            if not tr.get("time_s"):
+                continue
+            T = e["temperature_K"]
+            suffix = f"_{T:g}K" if several else ""
+            parts = {k.replace("_A_per_cm2", "").replace("current_density", "total"):
+                     (tr["time_s"], np.abs(tr[k])) for k in
+                     ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",
+                      "displacement_A_per_cm2")}
+            galvano = e.get("control") == "current"
+            kind = "chronopotentiometry" if galvano else "chronoamperometry"
+            plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
+                         "|J| (A cm$^{-2}$)", f"{case_name}: {kind} at {T:g} K")
+            if galvano:
+                plots.xy(out / f"transient_voltage{suffix}.png",
+                         {f"{T:g} K": (tr["time_s"], tr["voltage_V"])},
+                         "time t (s)", "contact voltage (V)", f"{case_name}: {kind}", logx=True)
+
+    @staticmethod
+    def console(entry: dict[str, Any]) -> list[str]:
+        """Steady voltage and ASR (current control) or the effective conductivity."""
+        if entry.get("control") == "current":
+            return [f"V_end = {entry['steady_voltage_V']:+.5g} V; "
+                    f"ASR = {entry['area_specific_resistance_ohm_cm2']:.4g} ohm cm2"]
+        if "effective_conductivity_S_per_cm" in entry:
+            return [f"sigma_eff = {entry['effective_conductivity_S_per_cm']:.3g} S/cm"]
+        return []

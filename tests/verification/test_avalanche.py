@@ -20,8 +20,8 @@ from solver.case import load_case
 from solver.constants import eps0, q, thermal_voltage
 from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
+from solver.studies.bias import sweep
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.iv import sweep
 
 CASE = """
 name = "Si p+n avalanche"

@@ -21,8 +21,8 @@ from helpers import CASES, ROOT
 from solver.case import load_case
 from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
+from solver.studies.bias import sweep
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.iv import sweep
 
 PEER = ROOT / "benchmarks" / "peers" / "devsim_diode.py"
 LENGTH, X_JUNCTION = 2e-6, 1e-6

@@ -8,8 +8,8 @@ from solver.case import load_case
 from solver.device.problem import DeviceProblem
 from solver.geometry.grading import stack_nodes
 from solver.results.progress import Progress
+from solver.studies.bias import sweep
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.iv import sweep
 
 VOLTS = [-0.5, 0.3, 0.6]
 

@@ -9,8 +9,8 @@ from solver.case import load_case
 from solver.constants import eps0, k_B, q, thermal_voltage
 from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
+from solver.studies.bias import sweep
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.iv import sweep
 
 
 def run(write_case, comm, thickness_nm, tau, volts, N=1e17, extra=""):

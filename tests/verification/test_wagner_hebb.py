@@ -15,8 +15,8 @@ from solver.case import load_case
 from solver.constants import k_B, q
 from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
+from solver.studies.bias import sweep
 from solver.studies.equilibrium import run_equilibrium
-from solver.studies.iv import sweep
 
 CASE = """
 name = "Hebb-Wagner cell"

@@ -1,0 +1,83 @@
+"""The DC bias walk shared by the sweeping study kinds: both branches from equilibrium."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..device.problem import DeviceProblem
+from ..numerics.continuation import ContinuationStopped, continue_to
+from ..results.progress import Progress
+
+log = logging.getLogger(__name__)
+
+A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
+
+
+def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Progress,
+          on_point=None) -> tuple[list[dict[str, float]], list[str]]:
+    """Bias sweep from the current (equilibrium) state: forward branch, then reverse branch.
+
+    Each branch starts from the equilibrium solution and walks away from 0 V, so a failure on
+    one branch still leaves the other. Points are kept as they converge.
+
+    Args:
+        pb: The device problem, solved at equilibrium.
+        contact: Biased contact.
+        voltages: Biases (V).
+        progress: Progress reporter.
+        on_point: Optional callback ``(V, record)`` after each converged point.
+
+    Returns:
+        ``(records, problems)``: per-bias records sorted by bias, and messages of branches that
+        stopped early.
+    """
+    eq_state = pb.snapshot()
+    volts = sorted(set(voltages))
+    branches = [[v for v in volts if v >= 0], [v for v in volts if v < 0][::-1]]
+    records: list[dict[str, float]] = []
+    problems: list[str] = []
+    s = pb.case.solver
+
+    history: list[tuple[float, Any]] = []
+
+    def solve_at(V: float):
+        pb.predict_bias(contact, V, history)
+        res = pb.solve()
+        if res.converged:
+            history.append((V, pb.solution_array()))
+            del history[:-2]
+        return res
+
+    def on_target(V: float, its: int) -> None:
+        J = pb.terminal_current(contact)
+        rec = {"voltage_V": V, "current_density_A_per_cm2": J["total"] * A_PER_CM2,
+               "electron_current_density_A_per_cm2": J["electron"] * A_PER_CM2,
+               "hole_current_density_A_per_cm2": J["hole"] * A_PER_CM2,
+               "newton_iterations": its}
+        ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
+        if pb.species:
+            rec["ionic_current_density_A_per_cm2"] = ionic * A_PER_CM2
+        records.append(rec)
+        progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
+                      f"({its} it)")
+        if on_point:
+            on_point(V, rec)
+
+    for branch in branches:
+        if not branch:
+            continue
+        pb.restore(eq_state)
+        pb.set_bias(contact, 0.0)
+        history.clear()
+        history.append((0.0, pb.solution_array()))
+        try:
+            continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target,
+                        max_step=s.bias_step, min_step=s.min_bias_step)
+        except ContinuationStopped as exc:
+            problems.append(str(exc))
+            log.warning("%s", exc)
+    pb.restore(eq_state)
+    pb.set_bias(contact, 0.0)
+    records.sort(key=lambda r: r["voltage_V"])
+    return records, problems

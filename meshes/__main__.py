@@ -3,8 +3,9 @@
 Values are Python / JSON literals when they parse as one (``--dim 3``,
 ``--layers "[('p-Si', 10), ('n-TiO2', 10)]"``), else strings (``--offset vertical``); a value
 ``@FILE`` reads a list of numbers from FILE (one per line or comma separated, a non-numeric header
-line is skipped), e.g. ``--x_nodes_nm @nodes.csv`` from ``meshes/stack1d.py --csv``. Dashes in
-keys may be written as underscores or dashes. Prints the metadata as JSON; exit code 2 with a
+line is skipped), e.g. ``--x_nodes_nm @nodes.csv`` from
+``python -m solver.geometry.stack1d --csv``. Dashes in keys may be written as underscores or
+dashes. Prints the metadata as JSON; exit code 2 with a
 one-line message on invalid parameters.
 """
 

@@ -64,3 +64,23 @@ def to_si(value: float, unit: str | None) -> float:
 def from_si(value: float, unit: str | None) -> float:
     """Convert an SI value to ``unit`` (a suffix of :data:`FACTORS`)."""
     return float(value) / (FACTORS[unit] if unit else 1.0)
+
+
+def per_si(key: str) -> float:
+    """Factor that turns an SI value into the unit named by ``key``'s suffix (1 without one).
+
+    Args:
+        key: An output key such as ``"current_density_A_per_cm2"`` (A/m^2 -> A/cm^2: 1e-4).
+    """
+    unit = split_key(key)[1]
+    return 1.0 / FACTORS[unit] if unit else 1.0
+
+
+def in_key_units(**si: float) -> dict[str, float]:
+    """SI values keyed by output names, converted to the unit each name carries.
+
+    ``in_key_units(voltage_V=0.5, current_density_A_per_cm2=J)`` with ``J`` in A/m^2 gives
+    ``{"voltage_V": 0.5, "current_density_A_per_cm2": J * 1e-4}``: output units are set by key
+    name, as input units are (:func:`split_key`).
+    """
+    return {k: float(v) * per_si(k) for k, v in si.items()}

@@ -44,10 +44,3 @@ def junction_summary(bd: Mapping[str, np.ndarray], names: Sequence[str]) -> dict
     return {"built_in_potential_V": abs(vbi), "built_in_potential_signed_V": vbi,
             "band_bending_V": bending, "junctions": junctions}
 
-
-def depletion_edges(bd: Mapping[str, np.ndarray], tolerance_V: float = 0.05) -> tuple:
-    """Positions (nm) where psi departs from its end values by ``tolerance_V`` (left, right)."""
-    x, psi = bd["x_nm"], bd["psi_V"]
-    left = x[np.argmax(np.abs(psi - psi[0]) > tolerance_V)]
-    right = x[len(x) - 1 - np.argmax(np.abs(psi[::-1] - psi[-1]) > tolerance_V)]
-    return float(left), float(right)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..constants import q
+from ..contacts import KINDS
 from ..errors import CaseError, MaterialError
 from ..materials import Electrolyte, MaterialLibrary, Metal
 
@@ -198,10 +199,6 @@ class Case:
         """The first (often the only) study."""
         return self.studies[0]
 
-    def contact_at(self, side: str) -> Contact:
-        """The contact at ``side`` ('left' or 'right')."""
-        return next(c for c in self.contacts.values() if c.at == side)
-
     def is_electrolyte(self, layer: Layer) -> bool:
         """Whether ``layer`` is made of an electrolyte."""
         return isinstance(self.materials.get(layer.material), Electrolyte)
@@ -277,23 +274,11 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
                 raise CaseError(f"'{t['metal']}' is not a metal", file=file, key=where + ".metal")
             wf = metal.workfunction / q
         kind = t["kind"]
-        if kind in ("schottky", "blocking", "li_metal") and wf is None:
-            raise CaseError(f"a {kind} contact needs a metal or workfunction_eV", file=file,
-                            key=where, hint="e.g. metal = \"Au\"")
-        neighbour_is_electrolyte = (not meshed and isinstance(lib.get(ends[at].material),
-                                                              Electrolyte))
-        if kind == "li_metal" and not neighbour_is_electrolyte and not meshed:
-            raise CaseError("a li_metal contact must touch an electrolyte layer", file=file,
-                            key=where + ".kind")
-        if kind == "li_metal" and t["exchange_current_density_A_per_cm2"] is None:
-            raise CaseError("a li_metal contact needs exchange_current_density_A_per_cm2",
-                            file=file, key=where, hint="e.g. 3.9e-4 (65 ohm cm2 per interface)")
+        on_electrolyte = None if meshed else isinstance(lib.get(ends[at].material), Electrolyte)
+        KINDS[kind].check(t, file=file, where=where, workfunction_eV=wf,
+                          on_electrolyte=on_electrolyte, layer="" if meshed else ends[at].name)
         if not 0.0 < t["transfer_coefficient"] < 1.0:
             raise CaseError("must lie in (0, 1)", file=file, key=where + ".transfer_coefficient")
-        if kind in ("ohmic", "schottky") and neighbour_is_electrolyte:
-            raise CaseError(f"a {kind} contact cannot touch electrolyte layer "
-                            f"'{ends[at].name}'", file=file, key=where + ".kind",
-                            hint="use kind = \"blocking\" (e.g. Au) or \"li_metal\"")
         contacts[name] = Contact(
             name=name, at=at, kind=kind, workfunction=None if wf is None else wf * q,
             v_n=_opt(t["v_n_cm_per_s"], 1e-2), v_p=_opt(t["v_p_cm_per_s"], 1e-2),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..contacts import KINDS
 from ..errors import CaseError
 
 
@@ -42,7 +43,7 @@ class Key:
 STATISTICS = ("boltzmann", "fermi-dirac")
 RECOMBINATION = ("srh", "radiative", "auger")
 STUDY_KINDS = ("equilibrium", "iv", "transient", "impedance", "leakage")
-CONTACT_KINDS = ("ohmic", "schottky", "blocking", "li_metal")
+CONTACT_KINDS = tuple(KINDS)
 
 TOP: dict[str, Key] = {
     "name": Key("str", "case name shown in outputs", required=True),

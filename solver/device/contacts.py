@@ -8,10 +8,11 @@ from dolfinx import fem
 
 from ..case import Case, Contact
 from ..constants import q
+from ..contacts import KINDS, ContactKind
 from ..materials import Electrolyte
 from ..numerics import compat
-from ..physics import contacts
-from ..physics.parameters import CellParameters, layer_values
+from ..physics import boundary
+from .coefficients import CellParameters, layer_values
 
 
 @dataclass
@@ -57,6 +58,11 @@ class ContactState:
         return self.contact.kind
 
     @property
+    def law(self) -> ContactKind:
+        """The contact kind: its fixed unknowns, equilibrium potential and boundary terms."""
+        return KINDS[self.contact.kind]
+
+    @property
     def pinned(self) -> bool:
         """Whether the potential is a Dirichlet condition (no Stern layer)."""
         return not float(self.stern.value) > 0.0
@@ -91,17 +97,13 @@ def update_contact(cs: ContactState, case: Case, P: CellParameters, stats: str,
     state = P.states[cs.layer]
     c = layer_values(case, cs.layer, state, s)
     beta = float(P.beta.value)
-    if cs.kind == "ohmic":
-        cs.u_eq = contacts.neutral_potential(c, beta, stats, incomplete)
-    else:
-        cs.u_eq = contacts.schottky_potential(cs.contact.workfunction, s.chi_ref, s.V_ref)
-    vn = cs.contact.v_n or contacts.thermionic_velocity(state.A_n, T, state.Nc)
-    vp = cs.contact.v_p or contacts.thermionic_velocity(state.A_p, T, state.Nv)
+    cs.u_eq = cs.law.equilibrium_potential(cs, c, beta, P, stats, incomplete)
+    vn = cs.contact.v_n or boundary.thermionic_velocity(state.A_n, T, state.Nc)
+    vp = cs.contact.v_p or boundary.thermionic_velocity(state.A_p, T, state.Nv)
     cs.vn.value = vn * s.L0 / (s.mu0 * s.V_ref)
     cs.vp.value = vp * s.L0 / (s.mu0 * s.V_ref)
     cs.stern.value = stern_capacitance(case, cs) * s.V_ref / (q * s.C0 * s.L0)
-    if cs.kind == "li_metal":
-        cs.i0.value = cs.contact.exchange_current / s.J0
+    cs.law.constants(cs, P)
     set_contact_bias(cs, cs.bias, s.V_ref)
 
 

@@ -53,8 +53,7 @@ def coupled_dirichlet(case: Case, dm: DeviceMesh, W: fem.FunctionSpace,
     bcs, contact_dofs = [], {}
     for cs in contacts.values():
         facets = dm.facet_tags.find(cs.tag)
-        comps = ([0] if cs.pinned else []) + ([1, 2] if cs.kind == "ohmic" else [])
-        for i in comps:
+        for i in cs.law.fixed_components(cs.pinned):
             dofs = fem.locate_dofs_topological(W.sub(i), fdim, facets)
             bcs.append(fem.dirichletbc(zero, dofs, W.sub(i)))
             contact_dofs[(cs.name, i)] = np.asarray(dofs)

@@ -12,9 +12,10 @@ from dolfinx.fem import petsc as fem_petsc
 
 from ..constants import q
 from ..numerics import compat
+from ..units import per_si
 from .problem import DeviceProblem
 
-A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
+A_PER_CM2 = per_si("current_density_A_per_cm2")  # A/m^2 -> A/cm^2
 
 
 def scalar_fields(pb: DeviceProblem) -> dict[str, tuple[Any, float]]:

@@ -30,16 +30,16 @@ from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
 from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
-from ..physics import contacts
+from ..physics import boundary
 from ..physics.edges import edge_geometry
-from ..physics.parameters import (
+from .avalanche import LaggedCurrents, fixed_point
+from .coefficients import (
     CellParameters,
     create_parameters,
     layer_values,
     make_scaling,
     set_temperature,
 )
-from .avalanche import LaggedCurrents, fixed_point
 from .contacts import (
     ContactState,
     create_contact_states,
@@ -146,7 +146,7 @@ class DeviceProblem:
 
     def _ion_constraints(self) -> list:
         """Conservation of each ion species in DC solves when every electrode blocks it."""
-        if not self.species or any(cs.kind == "li_metal" for cs in self.contacts.values()):
+        if not self.species or any(cs.law.exchanges_ions for cs in self.contacts.values()):
             return []
         conc = self.forms.densities(self.f)[2]
         return ion_conservation(self.case, self.dm, self.W, self.V, self._free,
@@ -259,6 +259,21 @@ class DeviceProblem:
         """Requantise ``base`` (:mod:`solver.numerics.compensated`) before each Newton update."""
         renormalise(self.base.x.array, self.sol.x.array, self._free)
 
+    @property
+    def potential_dofs(self) -> np.ndarray:
+        """Local indices (into the coupled unknown) of the potential component."""
+        return np.asarray(self._u_dofs)
+
+    @property
+    def free_dofs(self) -> np.ndarray:
+        """Mask over the local coupled dofs: True where Newton moves the unknown."""
+        return self._free
+
+    def contact_fixed_dofs(self, name: str) -> np.ndarray:
+        """Local coupled dofs fixed on contact ``name`` (potential and/or quasi-Fermi)."""
+        parts = [d for (c, _), d in self._contact_dofs.items() if c == name]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
     def solution_array(self) -> np.ndarray:
         """Local values of ``base + sol`` (rounded to double)."""
         return self.base.x.array + self.sol.x.array
@@ -281,7 +296,7 @@ class DeviceProblem:
             self.set_bias(name, 0.0)
         beta = float(self.P.beta.value)
         lv = [layer_values(self.case, i, st, self.scaling) for i, st in enumerate(self.P.states)]
-        neutral = [contacts.neutral_potential(c, beta, self.stats, self.incomplete) for c in lv]
+        neutral = [boundary.neutral_potential(c, beta, self.stats, self.incomplete) for c in lv]
         self.psi0.x.array[:] = self._layer_nodal(neutral)
         self.psi0.x.scatter_forward()
         res = self.eq_solver.solve()

@@ -7,15 +7,10 @@ import numpy as np
 from mpi4py import MPI
 
 from ..constants import q
-from ..physics.parameters import layer_values
-from ..physics.statistics import log_fd_half_np
+from ..physics.statistics import log_density_np
+from ..units import per_si
+from .coefficients import layer_values
 from .problem import DeviceProblem
-
-
-def _ln_density(eta: np.ndarray, lnN: float, statistics: str) -> np.ndarray:
-    if statistics == "boltzmann":
-        return eta + lnN
-    return lnN + log_fd_half_np(eta)
 
 
 def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
@@ -61,8 +56,8 @@ def band_diagram(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     eta_p = np.array([ci["eta_p"] - ci["lnNv"] for ci in c])[lay] + beta * (w - u)
     lnNc = np.array([ci["lnNc"] for ci in c])[lay]
     lnNv = np.array([ci["lnNv"] for ci in c])[lay]
-    n = np.exp(_ln_density(eta_n, lnNc, pb.stats)) * s.C0 * 1e-6
-    p = np.exp(_ln_density(eta_p, lnNv, pb.stats)) * s.C0 * 1e-6
+    n = np.exp(log_density_np(eta_n, lnNc, pb.stats)) * s.C0 * 1e-6
+    p = np.exp(log_density_np(eta_p, lnNv, pb.stats)) * s.C0 * 1e-6
     psi = u * Vr - s.chi_ref / q
     Ec = -psi - chi
     out = {
@@ -119,7 +114,7 @@ def current_profile(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
         return None
     rows = np.concatenate(gathered)
     rows = rows[np.argsort(rows[:, 0])]
-    scale = pb.scaling.J0 * 1e-4
+    scale = pb.scaling.J0 * per_si("current_density_A_per_cm2")
     return {"x_nm": rows[:, 0] * pb.scaling.L0 * 1e9, "Jn_A_per_cm2": rows[:, 1] * scale,
             "Jp_A_per_cm2": rows[:, 2] * scale, "J_A_per_cm2": (rows[:, 1] + rows[:, 2]) * scale}
 
@@ -130,7 +125,7 @@ def contact_potentials(pb: DeviceProblem) -> dict[str, float]:
 
     V = pb.V
     fdim = pb.dm.mesh.topology.dim - 1
-    arr = pb.solution_array()[np.asarray(pb._u_dofs)]
+    arr = pb.solution_array()[pb.potential_dofs]
     n_own = V.dofmap.index_map.size_local
     out = {}
     for name, cs in pb.contacts.items():
@@ -152,12 +147,15 @@ def cell_samples(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     X = compat.cell_vertex_coordinates(msh)[:ncells] * pb.scaling.L0 * 1e9
     dofs = compat.cell_dofs(pb.V, np.arange(ncells, dtype=np.int32)).reshape(ncells, -1)
     total = pb.solution_array()
-    u = total[np.asarray(pb._u_dofs)][dofs]
+    u = total[pb.potential_dofs][dofs]
     layer = pb.dm.cell_tags.values[np.argsort(pb.dm.cell_tags.indices)][:ncells] - 1
     s = pb.scaling
     c = [layer_values(pb.case, i, st, s) for i, st in enumerate(pb.P.states)]
-    eta_n = np.array([ci["eta_n"] for ci in c])[np.clip(layer, 0, len(c) - 1)]
-    eta_p = np.array([ci["eta_p"] for ci in c])[np.clip(layer, 0, len(c) - 1)]
+    lay = np.clip(layer, 0, len(c) - 1)
+    lnNc = np.array([ci["lnNc"] for ci in c])[lay][:, None]
+    lnNv = np.array([ci["lnNv"] for ci in c])[lay][:, None]
+    eta_n = np.array([ci["eta_n"] for ci in c])[lay][:, None] - lnNc
+    eta_p = np.array([ci["eta_p"] for ci in c])[lay][:, None] - lnNv
     beta = float(pb.P.beta.value)
     vdofs = np.asarray(pb.W.sub(1).collapse()[1])
     wdofs = np.asarray(pb.W.sub(2).collapse()[1])
@@ -167,10 +165,10 @@ def cell_samples(pb: DeviceProblem) -> dict[str, np.ndarray] | None:
     J = sum(CellCurrents(pb).evaluate().values())
     local = {"xy_nm": X, "psi_V": u * s.V_ref - s.chi_ref / q,
              "log10_J_A_per_cm2": np.log10(np.maximum(np.linalg.norm(J, axis=1), 1e-300)),
-             "log10_n_cm3": (beta * (u - v) + eta_n[:, None]) / np.log(10) + np.log10(
-                 s.C0 * 1e-6),
-             "log10_p_cm3": (beta * (w - u) + eta_p[:, None]) / np.log(10) + np.log10(
-                 s.C0 * 1e-6)}
+             "log10_n_cm3": (log_density_np(beta * (u - v) + eta_n, lnNc, pb.stats)
+                             + np.log(s.C0 * 1e-6)) / np.log(10),
+             "log10_p_cm3": (log_density_np(beta * (w - u) + eta_p, lnNv, pb.stats)
+                             + np.log(s.C0 * 1e-6)) / np.log(10)}
     gathered = pb.comm.gather(local, root=0)
     if pb.comm.rank != 0:
         return None

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import ufl
 from dolfinx import fem
 
-from ..physics import carriers, electrodes, generation, ions, poisson, recombination
+from ..physics import boundary, carriers, generation, ions, poisson, recombination
 from ..physics.edges import EdgeGeometry
-from ..physics.parameters import CellParameters
+from .coefficients import CellParameters
 from .contacts import ContactState
 
 
@@ -125,7 +125,7 @@ class DeviceForms:
         F = poisson.poisson_residual(psi0, test, rho, P, self.dx, self.dxv)
         for cs in self.contacts.values():
             if not cs.pinned:
-                F += electrodes.stern_term(psi0, cs.u, cs.stern, test, self.ds(cs.tag))
+                F += boundary.stern_term(psi0, cs.u, cs.stern, test, self.ds(cs.tag))
         return F
 
     def coupled(self, f: Fields, old1: Fields, old2: Fields, t, transient: bool):
@@ -158,19 +158,9 @@ class DeviceForms:
 
     def _contact_terms(self, cs: ContactState, f: Fields, n, p, t):
         ds = self.ds(cs.tag)
-        terms = 0
-        if cs.kind != "ohmic":
-            n_m = carriers.electron_density(f.u, cs.vm, self.P, self.stats)
-            p_m = carriers.hole_density(f.u, cs.vm, self.P, self.stats)
-            terms += electrodes.thermionic_terms(n, n_m, p, p_m, cs.vn, cs.vp, t[1], t[2], ds)
+        terms = cs.law.boundary_terms(cs, f, n, p, t, ds, self.P, self.stats)
         if not cs.pinned:
-            terms += electrodes.stern_term(f.u, cs.u, cs.stern, t[0], ds)
-        if cs.kind == "li_metal":
-            a = cs.contact.transfer_coefficient
-            for k, (name, z) in enumerate(self.P.species):
-                i = electrodes.butler_volmer_current(f.xis[name], self.P.u_ion, cs.vm,
-                                                     self.P.beta, cs.i0, a, 1.0 - a)
-                terms += -(i / z) * t[3 + k] * ds
+            terms += boundary.stern_term(f.u, cs.u, cs.stern, t[0], ds)
         return terms
 
     def contact_current(self, f: Fields, old1: Fields, old2: Fields, weight,

@@ -49,12 +49,6 @@ def _closest(word: str, options: list[str]) -> str:
     return f"; did you mean '{m[0]}'?" if m else ""
 
 
-def valid_keys(kind: str) -> list[str]:
-    """Unit-suffixed keys accepted for materials of ``kind`` (for messages and docs)."""
-    cls = _KINDS[kind]
-    return [UNITS.get(f, f) for f in field_names(cls)]
-
-
 #: field -> unit-suffixed key used in files.
 UNITS: dict[str, str] = {
     "Eg": "Eg_eV", "varshni_alpha": "varshni_alpha_eV_per_K", "varshni_beta": "varshni_beta_K",

@@ -176,11 +176,6 @@ def cell_count(msh: mesh.Mesh) -> int:
     return msh.topology.index_map(tdim).size_local
 
 
-def owned_dofs(V: fem.FunctionSpace) -> int:
-    """Number of owned (block) dofs times the block size."""
-    return V.dofmap.index_map.size_local * V.dofmap.index_map_bs
-
-
 def cell_dofs(V: fem.FunctionSpace, cells: np.ndarray) -> np.ndarray:
     """Dofs of ``V`` (unblocked, one per cell for DG0) on the given local cells."""
     lst = V.dofmap.list

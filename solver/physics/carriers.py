@@ -21,11 +21,15 @@ current conserving, and J = 0 exactly when v is flat.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ufl
 
-from .edges import EdgeGeometry
-from .parameters import CellParameters
 from .statistics import log_density
+
+if TYPE_CHECKING:  # coefficients are the device's; the laws only read them
+    from ..device.coefficients import CellParameters
+    from .edges import EdgeGeometry
 
 _TAYLOR = 0.05  # |z| below which ln G(z) uses its series
 

@@ -13,9 +13,13 @@ equations. Coefficients (scaled, DG0): ``ii_a* = a L0``, ``ii_b* = b L0 / V_ref`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ufl
 
-from .parameters import CellParameters
+if TYPE_CHECKING:  # coefficients are the device's; the laws only read them
+    from ..device.coefficients import CellParameters
+
 
 _TINY = 1e-30
 

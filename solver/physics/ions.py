@@ -19,11 +19,15 @@ than its double layers) ``xi_k`` is the constant bulk potential ``u_ion``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ufl
 
 from .carriers import edge_flux
-from .edges import EdgeGeometry
-from .parameters import CellParameters
+
+if TYPE_CHECKING:  # coefficients are the device's; the laws only read them
+    from ..device.coefficients import CellParameters
+    from .edges import EdgeGeometry
 
 
 def _activities(u, xis: dict, P: CellParameters) -> dict:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ufl
 
-from .parameters import CellParameters
+if TYPE_CHECKING:  # coefficients are the device's; the laws only read them
+    from ..device.coefficients import CellParameters
+
 
 
 def ionised_donors(n, P: CellParameters, incomplete: bool):

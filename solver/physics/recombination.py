@@ -7,9 +7,13 @@ the size of n and p.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ufl
 
-from .parameters import CellParameters
+if TYPE_CHECKING:  # coefficients are the device's; the laws only read them
+    from ..device.coefficients import CellParameters
+
 
 
 def excess_product(v, w, P: CellParameters):

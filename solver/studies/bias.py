@@ -8,10 +8,11 @@ from typing import Any
 from ..device.problem import DeviceProblem
 from ..numerics.continuation import ContinuationStopped, continue_to
 from ..results.progress import Progress
+from ..units import in_key_units, per_si
 
 log = logging.getLogger(__name__)
 
-A_PER_CM2 = 1e-4  # A/m^2 -> A/cm^2
+A_PER_CM2 = per_si("current_density_A_per_cm2")  # A/m^2 -> A/cm^2
 
 
 def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Progress,
@@ -51,13 +52,14 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
 
     def on_target(V: float, its: int) -> None:
         J = pb.terminal_current(contact)
-        rec = {"voltage_V": V, "current_density_A_per_cm2": J["total"] * A_PER_CM2,
-               "electron_current_density_A_per_cm2": J["electron"] * A_PER_CM2,
-               "hole_current_density_A_per_cm2": J["hole"] * A_PER_CM2,
-               "newton_iterations": its}
+        rec: dict[str, float] = in_key_units(
+            voltage_V=V, current_density_A_per_cm2=J["total"],
+            electron_current_density_A_per_cm2=J["electron"],
+            hole_current_density_A_per_cm2=J["hole"])
+        rec["newton_iterations"] = its
         ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
         if pb.species:
-            rec["ionic_current_density_A_per_cm2"] = ionic * A_PER_CM2
+            rec.update(in_key_units(ionic_current_density_A_per_cm2=ionic))
         records.append(rec)
         progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
                       f"({its} it)")

@@ -76,10 +76,8 @@ def _bias_rhs(pb: DeviceProblem, name: str, h: float = 1e-4) -> PETSc.Vec:
     rhs.scale(1.0 / (2 * h))
     Vr = pb.scaling.V_ref
     n_owned = rhs.getLocalSize()
-    for (cname, _comp), dofs in pb._contact_dofs.items():
-        if cname == name:
-            own = dofs[dofs < n_owned]
-            rhs.array[own] = 1.0 / Vr
+    dofs = pb.contact_fixed_dofs(name)
+    rhs.array[dofs[dofs < n_owned]] = 1.0 / Vr
     for obj in F:
         obj.destroy()
     return rhs

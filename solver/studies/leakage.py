@@ -30,6 +30,7 @@ from dolfinx import fem
 
 from ..analysis.arrhenius import leakage_summary
 from ..case import Case, Study
+from ..contacts import KINDS
 from ..device.problem import DeviceProblem
 from ..errors import CaseError
 from ..numerics import compat
@@ -40,15 +41,24 @@ from .equilibrium import run_equilibrium
 from .kind import PointCallback, StudyKind
 
 
-def electrolyte_electron_current(pb: DeviceProblem) -> float:
-    """Electron current density entering the electrolyte (A/m^2), see the module docstring."""
-    if not hasattr(pb, "_leak_form"):
+class ElectrolyteElectronCurrent:
+    """Electron current density entering the electrolyte (A/m^2), see the module docstring.
+
+    Args:
+        pb: The device problem (the forms are compiled once, evaluated at each call).
+    """
+
+    def __init__(self, pb: DeviceProblem) -> None:
         inside = 1.0 - pb.P.semi
         e = stack_direction(pb)
         Jn = sum(e[d] * pb.current_component("electron", d) for d in range(len(e)))
-        pb._leak_form = (fem.form(inside * Jn * pb.dx), fem.form(inside * pb.dx))
-    flux, width = (compat.assemble_scalar(f, pb.comm) for f in pb._leak_form)
-    return -flux / width * pb.scaling.J0 if width > 0 else math.nan
+        self.pb = pb
+        self.forms = (fem.form(inside * Jn * pb.dx), fem.form(inside * pb.dx))
+
+    def __call__(self) -> float:
+        """The current density of the present state (A/m^2; NaN without an electrolyte)."""
+        flux, width = (compat.assemble_scalar(f, self.pb.comm) for f in self.forms)
+        return -flux / width * self.pb.scaling.J0 if width > 0 else math.nan
 
 
 def stack_direction(pb: DeviceProblem) -> np.ndarray:
@@ -79,9 +89,10 @@ def run_leakage(pb: DeviceProblem, study: Study, T: float,
     entry, bd = run_equilibrium(pb, T)
     U = abs(study.waveform[-1][1])
     extra: dict[float, float] = {}
+    electron_current = ElectrolyteElectronCurrent(pb)
 
     def record(V: float, rec: dict) -> None:
-        extra[V] = electrolyte_electron_current(pb) * A_PER_CM2
+        extra[V] = electron_current() * A_PER_CM2
         if on_point is not None:
             on_point(V, rec)
 
@@ -117,7 +128,7 @@ def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = 
     ends = {"left": layers[0], "right": layers[-1]}
     contacts = {}
     for name, c in case.contacts.items():
-        if case.is_electrolyte(ends[c.at]) and c.kind in ("ohmic", "schottky"):
+        if case.is_electrolyte(ends[c.at]) and not KINDS[c.kind].on_electrolyte:
             wf = case.materials.get(metal).workfunction if metal else c.workfunction
             if wf is None:
                 raise CaseError("the reference contact on the electrolyte needs a metal",

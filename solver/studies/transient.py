@@ -24,13 +24,14 @@ from ..device.problem import DeviceProblem
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
 from ..results import plots
 from ..results.progress import Progress
+from ..units import in_key_units
+from .bias import A_PER_CM2
 from .equilibrium import run_equilibrium
 from .galvanostatic import solve_at_current
 from .kind import PointCallback, StudyKind
 
 log = logging.getLogger(__name__)
 
-A_PER_CM2 = 1e-4
 
 
 def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, Any], Any]:
@@ -96,8 +97,8 @@ def simulate(pb: DeviceProblem, study: Study,
     contact = study.contact
     pb.transient_tolerance = 1e-3 * study.time_tolerance
     u_free = np.zeros(pb.sol.x.array.shape, dtype=bool)
-    u_free[np.asarray(pb._u_dofs)] = True
-    u_free &= pb._free
+    u_free[pb.potential_dofs] = True
+    u_free &= pb.free_dofs
     hist: list[dict[str, float]] = []
     pb.push_history()
     pb.push_history()
@@ -158,13 +159,12 @@ def simulate(pb: DeviceProblem, study: Study,
         hist.append({"t": t, "J": J["total"], "V": pb.contacts[contact].bias})
         ions = sum(v for k, v in J.items() if k not in ("total", "electron", "hole",
                                                          "displacement"))
-        rows.append({"time_s": t, "voltage_V": pb.contacts[contact].bias,
-                     "current_density_A_per_cm2": J["total"] * A_PER_CM2,
-                     "electronic_A_per_cm2": (J["electron"] + J["hole"]) * A_PER_CM2,
-                     "electron_A_per_cm2": J["electron"] * A_PER_CM2,
-                     "hole_A_per_cm2": J["hole"] * A_PER_CM2,
-                     "ionic_A_per_cm2": ions * A_PER_CM2,
-                     "displacement_A_per_cm2": J.get("displacement", 0.0) * A_PER_CM2})
+        rows.append(in_key_units(
+            time_s=t, voltage_V=pb.contacts[contact].bias,
+            current_density_A_per_cm2=J["total"],
+            electronic_A_per_cm2=J["electron"] + J["hole"], electron_A_per_cm2=J["electron"],
+            hole_A_per_cm2=J["hole"], ionic_A_per_cm2=ions,
+            displacement_A_per_cm2=J.get("displacement", 0.0)))
         while state["next"] < len(t_grid) and t >= t_grid[state["next"]] * (1 - 1e-9):
             state["next"] += 1
             progress.step(f"t = {t:.3g} s  V = {pb.contacts[contact].bias:+.4f} V  "

@@ -60,7 +60,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         out = args.status if isinstance(args.status, str) else args.out
         if not out:
             raise InterphaseError("sweep --status: give the results folder (--status DIR)")
-        from .status import format_status
+        from .overview import format_status
 
         print(format_status(shard_dir(out, shard) if shard else out))
         return 0
@@ -74,7 +74,7 @@ def sweep_command(args: argparse.Namespace) -> int:
         return _collect(args.study, out)
     from mpi4py import MPI
 
-    from ..cli import parse_petsc
+    from ..numerics.options import parse_petsc
     from .runner import run_sweep
 
     outcome = run_sweep(args.study, out, restart=args.restart,

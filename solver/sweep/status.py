@@ -1,7 +1,7 @@
 """``interphase sweep --status DIR``: done / failed / pending points and why points failed.
 
 For a sharded sweep (``DIR/shard-K-of-N`` folders) the report covers every shard
-(:func:`solver.sweep.collect.format_sharded_status`).
+(:func:`solver.sweep.overview.format_sharded_status`).
 
 Reads only the store (no MPI, no DOLFINx), so it is quick and safe while a sweep is running.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CaseError
-from .shard import Shard, find_shards
+from .shard import Shard
 from .store import Store
 
 
@@ -65,17 +65,13 @@ def problem_lines(st: Mapping[str, Any], max_listed: int = 50) -> list[str]:
     return lines
 
 
-def format_status(out: str | Path, max_listed: int = 50) -> str:
-    """A human-readable report of a sweep folder (or of all shards of a sharded sweep).
+def format_folder_status(out: str | Path, max_listed: int = 50) -> str:
+    """A human-readable report of one sweep folder (one shard, or an unsharded sweep).
 
     Args:
         out: The sweep's results folder.
         max_listed: Most failed / incomplete points listed with their reasons.
     """
-    if not (Path(out) / "manifest.json").exists() and find_shards(out):
-        from .collect import format_sharded_status
-
-        return format_sharded_status(out, max_listed)
     st = status_counts(out)
     m = st["manifest"]
     total = len(m["points"])

@@ -8,9 +8,9 @@ import ufl
 from dolfinx import fem, mesh
 from mpi4py import MPI
 
+from solver.device.coefficients import CELL_FIELDS, CellParameters
 from solver.numerics import compat
 from solver.physics import carriers, recombination
-from solver.physics.parameters import CELL_FIELDS, CellParameters
 from solver.physics.scaling import Scaling
 
 VALS = dict.fromkeys(CELL_FIELDS, 0.0) | {

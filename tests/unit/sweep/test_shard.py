@@ -7,7 +7,8 @@ import pytest
 from helpers import CASES
 from solver.errors import CaseError
 from solver.sweep import load_study
-from solver.sweep.collect import collect, format_sharded_status, survey
+from solver.sweep.collect import collect
+from solver.sweep.overview import format_sharded_status, format_status, survey
 from solver.sweep.shard import (
     Shard,
     check_layout,
@@ -16,7 +17,6 @@ from solver.sweep.shard import (
     shard_dir,
     split_count,
 )
-from solver.sweep.status import format_status
 from solver.sweep.store import Store
 from solver.sweep.table import read_table_csv
 

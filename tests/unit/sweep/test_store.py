@@ -9,7 +9,8 @@ import pytest
 from helpers import CASES
 from solver.errors import CaseError
 from solver.sweep import load_study
-from solver.sweep.status import format_status, status_counts
+from solver.sweep.overview import format_status
+from solver.sweep.status import status_counts
 from solver.sweep.store import Claimer, Store
 from solver.sweep.table import (
     build_table,

@@ -1,6 +1,6 @@
 """Inspect the graded 1D mesh that interphase builds for a case's stack.
 
-Usage: python meshes/stack1d.py CASE.toml [--csv nodes.csv]
+Usage: python -m solver.geometry.stack1d CASE.toml [--csv nodes.csv]
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import argparse
 
 import numpy as np
 
-from solver.case import load_case
-from solver.geometry.grading import debye_length, layer_grid, stack_nodes
-from solver.results.atomic import write_csv
+from ..case import load_case
+from ..results.atomic import write_csv
+from .grading import debye_length, layer_grid, stack_nodes
 
 
 def main() -> None:

@@ -18,9 +18,9 @@ from ..constants import T_REF, k_B
 from ..geometry.mesh import DeviceMesh
 from ..materials import BandState, Electrolyte
 from ..numerics import compat
-from .contacts import neutral_potential
-from .interfaces import thermionic_cell_values
-from .scaling import Scaling
+from ..physics.boundary import neutral_potential
+from ..physics.interfaces import thermionic_cell_values
+from ..physics.scaling import Scaling
 
 #: names of the cell-wise coefficients
 CELL_FIELDS = (
@@ -143,7 +143,7 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
 def breakdown_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
     """Scaled impact-ionisation and band-to-band coefficients of layer ``index``."""
     mat = case.materials.get(case.layers[index].material)
-    E0 = s.V_ref / s.L0
+    E0 = s.E0
     big = 1e300
     return {
         "ii_an": mat.ii_an * s.L0, "ii_bn": mat.ii_bn / E0 if mat.ii_an else big,

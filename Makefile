@@ -1,5 +1,6 @@
 # interphase: the two commands of the README.
-#   make demo   set up (if needed) and run the default case cases/seed_stack.toml
+#   make demo   set up (if needed), run the default case cases/seed_stack.toml and the 2D
+#               on-chip diode (PyVista field maps)
 #   make test   set up (if needed) and run the whole test suite, serial and under mpirun -n 2
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -13,6 +14,7 @@ setup:
 
 demo: setup
 	$(VENV)/bin/interphase run cases/seed_stack.toml --out results/seed_stack
+	$(VENV)/bin/interphase run cases/onchip_2d.toml --out results/onchip_2d
 
 docs: setup
 	$(PY) .ci/update_readme.py

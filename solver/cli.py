@@ -197,6 +197,15 @@ def _cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .results.replot import plot
+
+    for png in plot(args.results, field=args.field, bias=args.bias,
+                    temperature=args.temperature, out=args.out):
+        print(png)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="interphase", description=__doc__)
@@ -237,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--max-evaluations", type=int, default=30,
                      help="least-squares function evaluations (each = n+1 simulations)")
     cal.set_defaults(func=_cmd_calibrate)
+    pl = sub.add_parser("plot", help="re-render the pictures of a results folder from its "
+                        "field files (no solve)")
+    pl.add_argument("results", help="results folder of `interphase run`")
+    pl.add_argument("--field", help="one field: psi_V, n_cm3, p_cm3, J_A_per_cm2, Ec_eV, ...")
+    pl.add_argument("--bias", type=float, help="bias (V) of the bias series (default: the "
+                    "largest |bias|)")
+    pl.add_argument("--temperature", type=float, help="temperature (K) of a multi-temperature "
+                    "run (default: every one)")
+    pl.add_argument("--out", help="folder of the PNGs (default the results folder)")
+    pl.set_defaults(func=_cmd_plot)
     k = sub.add_parser("keys", help="print the case-file reference (Markdown)")
     k.set_defaults(func=_cmd_keys)
     from .sweep.cli import add_sweep_parser

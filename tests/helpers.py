@@ -50,3 +50,37 @@ def one_line_error(call: Callable[[], Any], *fragments: str) -> str:
     for f in fragments:
         assert f in msg, msg
     return msg
+
+
+_VTK_DUMP = """
+import sys, numpy as np
+from vtkmodules.vtkIOXML import vtkXMLUnstructuredGridReader
+from vtkmodules.util.numpy_support import vtk_to_numpy
+r = vtkXMLUnstructuredGridReader()
+r.SetFileName(sys.argv[1])
+r.Update()
+g = r.GetOutput()
+out = {"points": vtk_to_numpy(g.GetPoints().GetData())}
+for kind, data in (("point", g.GetPointData()), ("cell", g.GetCellData())):
+    for i in range(data.GetNumberOfArrays()):
+        out[kind + ":" + data.GetArrayName(i)] = vtk_to_numpy(data.GetArray(i))
+np.savez(sys.argv[2], **out)
+"""
+
+
+def vtk_read(path: Path, tmp: Path) -> dict[str, Any]:
+    """Arrays of a VTU read by VTK's own XML reader, in a process without dolfinx.
+
+    Returns ``points`` and ``point:<name>`` / ``cell:<name>`` arrays (VTK must not share a
+    process with Debian 12's dolfinx, see solver/results/render.py).
+    """
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    npz = tmp / f"{Path(path).stem}.npz"
+    subprocess.run([sys.executable, "-c", _VTK_DUMP, str(path), str(npz)], check=True,
+                   capture_output=True, timeout=120)
+    with np.load(npz) as data:
+        return {k: data[k] for k in data.files}

@@ -10,7 +10,10 @@
   given current density.
 - Ideality factor and saturation current: from the forward window of 5 consecutive points with
   the smallest local ideality ``n = (1 / V_T) dV / d ln J`` (biases above 8 V_T), fitted as
-  ``ln J = ln J0 + V/(n V_T)``.
+  ``ln J = ln J0 + V/(n V_T)``, among the windows that are diode-like: fitted n at most
+  :data:`MAX_IDEALITY` and the local ideality of consecutive points flat within the window
+  (largest / smallest at most :data:`MAX_SPREAD`). When no window is diode-like (a curve limited
+  by an electrolyte, a resistance or tunnelling) both are None, with the reason.
 """
 
 from __future__ import annotations
@@ -90,8 +93,14 @@ def knee_voltage(V: Sequence[float], J: Sequence[float], method: str = "inflexio
     return result
 
 
+#: largest fitted ideality of a diode-like window
+MAX_IDEALITY = 3.0
+#: largest ratio of the local idealities of consecutive points within a diode-like window
+MAX_SPREAD = 1.25
+
+
 def ideality(V: Sequence[float], J: Sequence[float], T: float,
-             window: int = 5) -> dict[str, float]:
+             window: int = 5) -> dict[str, float | str | None]:
     """Ideality factor and saturation current density from the most ideal forward window.
 
     Args:
@@ -101,26 +110,42 @@ def ideality(V: Sequence[float], J: Sequence[float], T: float,
         window: Number of consecutive points fitted.
 
     Returns:
-        ``{"ideality_factor", "saturation_current_density", "fit_from_V", "fit_to_V"}`` (J0 in
-        the unit of ``J``).
+        ``{"ideality_factor", "saturation_current_density", "fit_from_V", "fit_to_V",
+        "ideality_note"}`` (J0 in the unit of ``J``). Without a diode-like window the four
+        numbers are None and ``ideality_note`` says why; otherwise the note is None.
     """
     V, J = np.asarray(V, float), np.asarray(J, float)
     VT = thermal_voltage(T)
     sel = (V > 8 * VT) & (J > 0)  # above 8 V_T the '-1' of the diode law bends ln J < 0.1 %
     v, lj = V[sel], np.log(np.where(J[sel] > 0, J[sel], 1e-300))
-    nan = {"ideality_factor": float("nan"), "saturation_current_density": float("nan"),
-           "fit_from_V": float("nan"), "fit_to_V": float("nan")}
+
+    def none(why: str) -> dict[str, float | str | None]:
+        return {"ideality_factor": None, "saturation_current_density": None,
+                "fit_from_V": None, "fit_to_V": None, "ideality_note": why}
+
     if len(v) < window:
-        return nan
-    best = None
+        return none(f"fewer than {window} forward points above 8 kT/q = {8 * VT:.3f} V")
+    best, closest = None, None
     for i in range(len(v) - window + 1):
-        slope, icpt = np.polyfit(v[i:i + window], lj[i:i + window], 1)
-        if slope <= 0:
+        vv, ll = v[i:i + window], lj[i:i + window]
+        slope, icpt = np.polyfit(vv, ll, 1)
+        dl = np.diff(ll)
+        if slope <= 0 or np.any(dl <= 0):
             continue
         n = 1.0 / (VT * slope)
-        if best is None or n < best[0]:
-            best = (n, icpt, v[i], v[i + window - 1])
+        local = np.diff(vv) / (VT * dl)
+        spread = float(local.max() / local.min())
+        if closest is None or n < closest[0]:
+            closest = (n, spread, vv[0], vv[-1])
+        if n <= MAX_IDEALITY and spread <= MAX_SPREAD and (best is None or n < best[0]):
+            best = (n, icpt, vv[0], vv[-1])
     if best is None:
-        return nan
+        if closest is None:
+            return none("the forward current does not rise with bias above 8 kT/q")
+        n, spread, a, b = closest
+        why = (f"local ideality {n:.3g} > {MAX_IDEALITY:g}" if n > MAX_IDEALITY else
+               f"local ideality not flat (varies x{spread:.3g})")
+        return none(f"no diode-like window of the forward curve: the most ideal, "
+                    f"{a:.3g}-{b:.3g} V, has {why}")
     return {"ideality_factor": float(best[0]), "saturation_current_density": float(np.exp(best[1])),
-            "fit_from_V": float(best[2]), "fit_to_V": float(best[3])}
+            "fit_from_V": float(best[2]), "fit_to_V": float(best[3]), "ideality_note": None}

@@ -70,8 +70,8 @@ def entry_facets(X: np.ndarray, layer: np.ndarray, electrolyte: set[int],
 
     Returns:
         ``cell`` (the electrolyte cell of each facet), ``centre`` (nm), ``normal`` (unit, into
-        the electrolyte), ``measure`` (nm in 2D, nm^2 in 3D) and ``boundary`` (the neighbouring
-        layer or contact name).
+        the electrolyte), ``measure`` (nm in 2D, nm^2 in 3D), ``boundary`` (the neighbouring
+        layer or contact name) and ``vertices`` (the facet's vertices, nm).
     """
     ncells, nv, gdim = X.shape
     tol = 1e-9 * max(float(np.ptp(X.reshape(-1, gdim), axis=0).max()), 1e-30)
@@ -94,7 +94,7 @@ def entry_facets(X: np.ndarray, layer: np.ndarray, electrolyte: set[int],
         contact_vids[name] = known
     is_el = np.isin(layer, list(electrolyte))
     out: dict[str, list] = {"cell": [], "centre": [], "normal": [], "measure": [],
-                            "boundary": []}
+                            "boundary": [], "vertices": []}
     own_el = np.repeat(is_el, nv)
     candidates = own_el & ((partner < 0) | ~is_el[np.maximum(partner, 0)])
     for k in np.flatnonzero(candidates):
@@ -113,8 +113,8 @@ def entry_facets(X: np.ndarray, layer: np.ndarray, electrolyte: set[int],
         centre = pts.mean(axis=0)
         if np.dot(normal, X[c].mean(axis=0) - centre) < 0:
             normal = -normal
-        for key, v in zip(("cell", "centre", "normal", "measure", "boundary"),
-                          (c, centre, normal, measure, boundary)):
+        for key, v in zip(("cell", "centre", "normal", "measure", "boundary", "vertices"),
+                          (c, centre, normal, measure, boundary, pts)):
             out[key].append(v)
     return {k: (np.array(v) if k != "boundary" else v) for k, v in out.items()}
 
@@ -166,6 +166,7 @@ class ElectronEntry:
                              "peak_to_mean": float(j[sel][k] / mean) if mean > 0 else None,
                              "facets": int(sel.sum())}
         return {"centre_nm": fc["centre"], "boundary": fc["boundary"], "measure": fc["measure"],
+                "facet_vertices_nm": fc["vertices"],
                 "electron_entry_A_per_cm2": j, "summary": summary,
                 "cells_nm": self.cells_nm, "layer": self.layer,
                 "log10_abs_Jn": np.log10(np.maximum(np.linalg.norm(Jn, axis=1), 1e-300))}

@@ -86,3 +86,67 @@ class CellCurrents:
                     for f in forms]
             out[c] = np.column_stack(cols) * self.factor
         return out
+
+
+class FieldSampler:
+    """Every field of the current state on one grid, gathered on rank 0 (for field files).
+
+    The grid is the mesh with the nodes of each layer kept apart (a node on an interface
+    appears once per layer that touches it), so densities and band edges keep their steps at
+    heterointerfaces and every nodal value is the solver's own expression (exponentials of the
+    P1 unknowns with the layer's parameters) evaluated at that node: exact, and positive for
+    densities by construction. Current densities are cell data (the EAFE cell averages).
+    Coordinates are in nm.
+    """
+
+    def __init__(self, pb: DeviceProblem) -> None:
+        self.pb = pb
+        msh = pb.dm.mesh
+        self.tdim = msh.topology.dim
+        self.n_own = msh.topology.index_map(self.tdim).size_local
+        self.cells = np.arange(self.n_own, dtype=np.int32)
+        ref = compat.reference_vertices(msh)
+        self.scalars = {name: (fem.Expression(expr, ref), factor)
+                        for name, (expr, factor) in scalar_fields(pb).items()}
+        self.currents = CellCurrents(pb)
+        self.labels = dict(zip(carriers(pb), vector_fields(pb), strict=True))
+        geo = compat.cell_geometry_nodes(msh)[: self.n_own]
+        gid = compat.input_node_indices(msh)[geo]
+        X = np.asarray(msh.geometry.x)[geo] * pb.scaling.L0 * 1e9
+        layer = np.full(self.n_own, -1, dtype=np.int64)
+        tags = pb.dm.cell_tags
+        own = tags.indices < self.n_own
+        layer[tags.indices[own]] = tags.values[own] - 1
+        gathered = pb.comm.gather((gid, X, layer), root=0)
+        self.grid: dict[str, Any] | None = None
+        if pb.comm.rank == 0:
+            gid = np.concatenate([g[0] for g in gathered])
+            X = np.concatenate([g[1] for g in gathered])
+            layer = np.concatenate([g[2] for g in gathered])
+            nv = gid.shape[1]
+            keys = np.column_stack([gid.ravel(), np.repeat(layer, nv)])
+            uniq, first, inverse = np.unique(keys, axis=0, return_index=True,
+                                              return_inverse=True)
+            points = np.zeros((len(uniq), 3))
+            points[:, : X.shape[2]] = X.reshape(-1, X.shape[2])[first]
+            self._first = first  # flat (cell, vertex) sample taken for each grid point
+            self.grid = {"points": points, "cells": inverse.reshape(-1, nv),
+                         "layer": layer, "layer_names": list(pb.dm.layer_names)}
+
+    def sample(self) -> dict[str, Any] | None:
+        """The grid with ``point_data`` and ``cell_data`` of the current state (rank 0)."""
+        local = {name: compat.expression_eval(E, self.pb.dm.mesh, self.cells) * factor
+                 for name, (E, factor) in self.scalars.items()}
+        J = self.currents.evaluate()
+        gathered = self.pb.comm.gather((local, J), root=0)
+        if self.grid is None:
+            return None
+        point_data = {name: np.concatenate([g[0][name] for g in gathered]).ravel()[self._first]
+                      for name in self.scalars}
+        cell_data: dict[str, np.ndarray] = {"layer": self.grid["layer"]}
+        for carrier, label in self.labels.items():
+            Jc = np.concatenate([g[1][carrier] for g in gathered])
+            vec = np.zeros((len(Jc), 3))
+            vec[:, : Jc.shape[1]] = Jc
+            cell_data[label] = vec
+        return {**self.grid, "point_data": point_data, "cell_data": cell_data}

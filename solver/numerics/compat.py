@@ -226,3 +226,37 @@ def vtx_writer(comm: MPI.Comm, path: str, functions: list[fem.Function]) -> Any 
     if "engine" in params:
         return io.VTXWriter(comm, path, functions, engine="BP4")
     return io.VTXWriter(comm, path, functions)
+
+
+def reference_vertices(msh: mesh.Mesh) -> np.ndarray:
+    """Vertices of the reference simplex of ``msh`` (interval, triangle, tetrahedron)."""
+    tdim = msh.topology.dim
+    return np.vstack([np.zeros(tdim), np.eye(tdim)])
+
+
+def expression_eval(expr: fem.Expression, msh: mesh.Mesh, cells: np.ndarray) -> np.ndarray:
+    """Values of a compiled :class:`dolfinx.fem.Expression` on local ``cells``.
+
+    Returns:
+        ``(len(cells), n_points * value_size)``, in the order of the expression's points.
+    """
+    cells = np.asarray(cells, dtype=np.int32)
+    names = list(inspect.signature(expr.eval).parameters)
+    if names[0] == "cells":  # 0.5 - 0.6: eval(cells)
+        out = expr.eval(cells)
+    else:  # 0.7+: eval(mesh, entities)
+        out = expr.eval(msh, cells)
+    return np.asarray(out).reshape(len(cells), -1)
+
+
+def input_node_indices(msh: mesh.Mesh) -> np.ndarray:
+    """Global input index of each local geometry node (the same on any partition)."""
+    return np.asarray(msh.geometry.input_global_indices, dtype=np.int64)
+
+
+def cell_geometry_nodes(msh: mesh.Mesh) -> np.ndarray:
+    """Local geometry node of each vertex of every local cell, ``(ncells, tdim + 1)``."""
+    tdim = msh.topology.dim
+    n = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts
+    dm = msh.geometry.dofmap
+    return np.asarray(dm.array if hasattr(dm, "array") else dm).reshape(n, -1)[:, : tdim + 1]

@@ -1,135 +1,134 @@
-"""Field files for ParaView: XDMF everywhere, ADIOS2 VTX (``.bp``) where dolfinx has it.
+"""Field files: one VTU grid per step holding every field, listed by a ParaView PVD collection.
 
-Coordinates are written in nm. Nodal scalars go out as discontinuous P1 (keeping the jumps of
-n, p and band edges at heterointerfaces) where the dolfinx version can write it, otherwise as
-continuous P1 (XDMF on dolfinx >= 0.6 only takes P1 or DG0). Current density vectors are cell
-averages (DG0, "cell data" in ParaView); the VTX file carries them as DG1.
+A series ``NAME`` is ``NAME.pvd`` plus one ``NAME/<step>.vtu`` per step (a temperature, a
+bias). Each VTU holds the whole state on one unstructured grid: nodal fields as point data,
+current densities and the layer index as cell data, coordinates in nm. meshio, VTK's
+``vtkXMLUnstructuredGridReader`` and ParaView read every file whole, with no block to pick.
+
+Written for kills: every VTU goes to a temporary name and is renamed when complete, and the
+PVD is rewritten (atomically) after every step, listing only complete steps. A killed run
+therefore leaves a valid series holding every step it finished.
+
+numpy + meshio only (no dolfinx): rank 0 writes what :class:`solver.device.fieldset.FieldSampler`
+gathered.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import os
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
-import ufl
-from dolfinx import fem, io
-from dolfinx.fem import petsc as fem_petsc
+from .atomic import write_text
 
-from ..numerics import compat
+#: meshio cell type by number of vertices per cell (1D cells are VTK_LINE: meshio reads them)
+CELL_TYPES = {2: "line", 3: "triangle", 4: "tetra"}
 
 
-class FieldWriter:
-    """Write named fields of the current state as a time series.
+def write_vtu(path: str | Path, grid: Mapping[str, Any]) -> None:
+    """Write one grid (``points`` (n, 3) nm, ``cells``, ``point_data``, ``cell_data``) as VTU.
+
+    The file appears complete or not at all (temporary name, fsync, rename).
+    """
+    import meshio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cells = np.asarray(grid["cells"])
+    mesh = meshio.Mesh(
+        np.asarray(grid["points"], dtype=float), [(CELL_TYPES[cells.shape[1]], cells)],
+        point_data={k: np.asarray(v, dtype=float) for k, v in grid["point_data"].items()},
+        cell_data={k: [np.asarray(v)] for k, v in grid["cell_data"].items()})
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".vtu", dir=path.parent)
+    os.close(fd)
+    try:
+        meshio.write(tmp, mesh, file_format="vtu")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def step_name(time: float, unit: str) -> str:
+    """File stem of a step: ``T300K``, ``V+0.5000V``, ``t1.000e-03s``."""
+    if unit == "K":
+        return f"T{time:g}K"
+    if unit == "V":
+        return f"V{time:+.4f}V"
+    return f"t{time:.6e}{unit}"
+
+
+class FieldSeries:
+    """A time series of field grids: ``<folder>/<name>.pvd`` and ``<folder>/<name>/*.vtu``.
+
+    Creating a series removes the files of an earlier series of the same name, so the PVD and
+    the folder always describe this run only.
 
     Args:
-        path: ``.xdmf`` file to create (the VTX folder gets the same stem and ``.bp``).
-        mesh: The (scaled) mesh.
-        scalars: Name -> (UFL expression, factor to the output unit).
-        vectors: Name -> (UFL components, each cell-wise constant, factor to output unit).
-        dx: Measure the vector components are integrated with (cell averages).
-        length_nm: Length of one mesh unit (nm), to write coordinates in nm.
-        vtx: Also write VTX where available.
+        folder: Output folder.
+        name: Series name (``fields``, ``fields_bias``, ``fields_bias_300K``).
+        quantity: What the PVD's time is: ``temperature_K``, ``bias_V``, ``time_s``.
     """
 
-    def __init__(self, path: str | Path, mesh: Any, scalars: dict[str, tuple],
-                 vectors: dict[str, tuple] | None = None, dx: Any = None,
-                 length_nm: float = 1.0, vtx: bool = True) -> None:
-        self.mesh, self.scalars, self.length_nm = mesh, scalars, length_nm
-        path = Path(path)
-        self.file = io.XDMFFile(mesh.comm, str(path), "w")
-        with self._in_nm():
-            self.file.write_mesh(mesh)
-        self._build_scalars("DG")
-        self.vectors = self._build_vectors(vectors or {}, dx)
-        self.vtx, self._vtx_items = None, []
-        if vtx:
-            self._build_vtx(path.with_suffix(".bp"))
+    def __init__(self, folder: str | Path, name: str, quantity: str) -> None:
+        self.folder, self.name, self.quantity = Path(folder), name, quantity
+        self.unit = quantity.rsplit("_", 1)[-1]
+        self.steps: dict[float, str] = {}
+        sub = self.folder / name
+        if sub.is_dir():
+            for old in sub.glob("*.vtu"):
+                old.unlink()
+        (self.folder / f"{name}.pvd").unlink(missing_ok=True)
 
     @property
-    def vtx_path(self) -> str | None:
-        """The VTX folder written, or None."""
-        return self._vtx_name if self.vtx is not None else None
+    def pvd(self) -> Path:
+        """The collection file."""
+        return self.folder / f"{self.name}.pvd"
 
-    # -- construction ---------------------------------------------------------------------
-    def _build_scalars(self, family: str) -> None:
-        V = compat.function_space(self.mesh, family, 1)
-        pts = compat.interpolation_points(V)
-        self.family = family
-        self.items = [(fem.Function(V, name=name), fem.Expression(expr, pts), factor)
-                      for name, (expr, factor) in self.scalars.items()]
+    def write(self, time: float, grid: Mapping[str, Any]) -> Path:
+        """Write the grid of one step (``time`` in the series' unit) and update the PVD."""
+        rel = f"{self.name}/{step_name(time, self.unit)}.vtu"
+        write_vtu(self.folder / rel, grid)
+        self.steps[float(time)] = rel
+        write_text(self.pvd, pvd_text(self.steps))
+        return self.folder / rel
 
-    def _build_vectors(self, vectors: dict[str, tuple], dx: Any) -> list:
-        if not vectors:
-            return []
-        gdim = self.mesh.geometry.dim
-        V0 = compat.function_space(self.mesh, "DG", 0)
-        Vv = compat.function_space(self.mesh, "DG", 0, (gdim,) if gdim > 1 else ())
-        q0 = ufl.TestFunction(V0)
-        n_own = V0.dofmap.index_map.size_local
-        cells = np.arange(n_own, dtype=np.int32)
-        self._dof0 = compat.cell_dofs(V0, cells)  # owned cell -> scalar DG0 dof
-        self._dofv = compat.cell_dofs(Vv, cells)  # owned cell -> (block) dof of the vector
-        self._vol = fem_petsc.assemble_vector(fem.form(q0 * dx)).getArray()[:n_own]
-        return [(fem.Function(Vv, name=name), [fem.form(c * q0 * dx) for c in comps], factor)
-                for name, (comps, factor) in vectors.items()]
+    def record(self) -> dict[str, Any]:
+        """Summary entry: the PVD's time quantity and the steps it holds."""
+        return {"time": self.quantity, "steps": sorted(self.steps),
+                "files": [self.steps[t] for t in sorted(self.steps)]}
 
-    def _build_vtx(self, path: Path) -> None:
-        gdim = self.mesh.geometry.dim
-        V1 = compat.function_space(self.mesh, "DG", 1)
-        V1v = compat.function_space(self.mesh, "DG", 1, (gdim,) if gdim > 1 else ())
-        pts = compat.interpolation_points(V1)
-        self._vtx_items = [(fem.Function(V1, name=name), fem.Expression(expr, pts), factor)
-                           for name, (expr, factor) in self.scalars.items()]
-        self._vtx_vectors = [fem.Function(V1v, name=fn.name) for fn, _, _ in self.vectors]
-        self._vtx_name = str(path)
-        self.vtx = compat.vtx_writer(self.mesh.comm, self._vtx_name,
-                                     [f for f, _, _ in self._vtx_items] + self._vtx_vectors)
 
-    @contextmanager
-    def _in_nm(self):
-        x = self.mesh.geometry.x
-        saved = x.copy()
-        x[:] *= self.length_nm
-        try:
-            yield
-        finally:
-            x[:] = saved
+def pvd_text(steps: Mapping[float, str]) -> str:
+    """A ParaView collection listing ``time -> relative VTU path`` in time order."""
+    rows = "".join(f'    <DataSet timestep="{t!r}" group="" part="0" file={quoteattr(f)}/>\n'
+                   for t, f in sorted(steps.items()))
+    return ('<?xml version="1.0"?>\n'
+            '<VTKFile type="Collection" version="0.1" byte_order="LittleEndian">\n'
+            f"  <Collection>\n{rows}  </Collection>\n</VTKFile>\n")
 
-    # -- writing --------------------------------------------------------------------------
-    def write(self, t: float) -> None:
-        """Write every field at time ``t`` (a temperature in K, a bias in V, a time in s)."""
-        for f, expr, factor in self.items:
-            f.interpolate(expr)
-            f.x.array[:] *= factor
-            try:
-                self.file.write_function(f, t)
-            except RuntimeError:
-                if self.family != "DG":
-                    raise
-                self._build_scalars("Lagrange")
-                self.write(t)
-                return
-        for fn, forms, factor in self.vectors:
-            bs = fn.function_space.dofmap.index_map_bs
-            for d, form in enumerate(forms):
-                vals = fem_petsc.assemble_vector(form).getArray()[: len(self._vol)]
-                fn.x.array[self._dofv * bs + d] = vals[self._dof0] / self._vol[self._dof0] * factor
-            fn.x.scatter_forward()
-            self.file.write_function(fn, t)
-        if self.vtx is not None:
-            for f, expr, factor in self._vtx_items:
-                f.interpolate(expr)
-                f.x.array[:] *= factor
-            for g, (fn, _, _) in zip(self._vtx_vectors, self.vectors):
-                g.interpolate(fn)
-            with self._in_nm():
-                self.vtx.write(t)
 
-    def close(self) -> None:
-        """Close the files."""
-        self.file.close()
-        if self.vtx is not None:
-            self.vtx.close()
+def read_pvd(path: str | Path) -> list[tuple[float, Path]]:
+    """``(time, VTU path)`` of every step of a PVD collection, in time order."""
+    import xml.etree.ElementTree as ET
+
+    path = Path(path)
+    root = ET.parse(path).getroot()
+    out = [(float(d.get("timestep", "0")), path.parent / d.get("file", ""))
+           for d in root.iter("DataSet")]
+    return sorted(out, key=lambda r: r[0])

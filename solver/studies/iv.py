@@ -80,5 +80,7 @@ class IVStudy(StudyKind):
     def console(entry: dict[str, Any]) -> list[str]:
         """Knee, rectification ratios and ideality."""
         rr = ", ".join(f"RR({k} V) = {v:.3g}" for k, v in entry["rectification_ratio"].items())
+        n = entry.get("ideality_factor")
         return [f"knee = {entry['knee_voltage_V']:.3f} V", rr,
-                f"n = {entry['ideality_factor']:.3f}"]
+                f"n = {n:.3f}" if n is not None else
+                f"n, J0: none ({entry.get('ideality_note') or 'no fit'})"]

@@ -10,14 +10,14 @@ from typing import Any
 from mpi4py import MPI
 
 from ..case import Case, Study
+from ..device.fieldset import FieldSampler
 from ..device.problem import DeviceProblem
-from ..device.readout import cell_samples
 from ..errors import CaseError
 from ..results.atomic import write_json
-from ..results.maps import field_maps
+from ..results.fields import FieldSeries
 from ..results.outputs import write_outputs
 from ..results.provenance import provenance
-from .pictures import BiasPoints, field_writer, wants_points, write_bias_pictures
+from .pictures import BiasPoints, electron_entry, temperature_pictures, wants_points, wants_sampler
 from .registry import KINDS
 
 log = logging.getLogger(__name__)
@@ -72,34 +72,41 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
                  "length_nm": pb.scaling.L0 * 1e9}
     entries, bds = [], []
     summary: dict[str, Any] = {}
-    writer = None
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
     comm.Barrier()
-    if case.fields:
-        writer = field_writer(pb, out / "fields.xdmf")
+    sampler = FieldSampler(pb) if wants_sampler(pb) else None
+    series: dict[str, FieldSeries] = {}
+
+    def new_series(name: str, quantity: str) -> FieldSeries | None:
+        if not case.fields or comm.rank != 0:
+            return None
+        series[name] = FieldSeries(out, name, quantity)
+        return series[name]
+
+    equilibrium = new_series("fields", "temperature_K")
     kind = KINDS[study.kind](pb, study, petsc_options)
     for T in case.temperatures:
         suffix = "" if len(case.temperatures) == 1 else f"_{T:g}K"
-        points = BiasPoints(pb) if wants_points(pb, kind.sweeps_bias) else None
+        points = None
+        if wants_points(pb, kind.sweeps_bias):
+            points = BiasPoints(pb, sampler, new_series(f"fields_bias{suffix}", "bias_V"),
+                                write=case.fields)
         entry, bd = kind.run(T, on_point=points)
+        title = f"{case.name}: {T:g} K"
+        facets: list = []
         if points is not None:
-            maps = write_bias_pictures(pb, points, out, suffix, f"{case.name}: {T:g} K")
+            maps, facets = electron_entry(pb, points, out, suffix, title)
             if maps:
                 entry["electron_entry"] = maps
-        if pb.dm.mesh.topology.dim >= 2 and case.plots:
+        temperature_pictures(pb, out, suffix, title, study.contact, sampler, points, facets)
+        if case.fields and sampler is not None:
             state = pb.snapshot()
-            if points is not None and points.points:  # the map at the largest |bias|
-                pb.restore(max(points.sorted(), key=lambda p: abs(p[0]))[1])
-            samples = cell_samples(pb)
-            bias = pb.contacts[study.contact].bias
-            pb.restore(state)
-            if comm.rank == 0:
-                field_maps(out / f"field_map{suffix}.png", samples,
-                           f"{case.name}: {T:g} K, {study.contact} at {bias:+g} V")
-        if writer:
             pb.restore(pb.equilibrium_state)
-            writer.write(T)
+            grid = sampler.sample()
+            pb.restore(state)
+            if equilibrium is not None:
+                equilibrium.write(T, grid)
         entries.append(entry)
         bds.append(bd)
         status = "ok" if all(e.get("status", "ok") == "ok" for e in entries) else "incomplete"
@@ -109,12 +116,10 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
             extra = {"status": status, "mesh": mesh_info, **kind.across_temperatures(entries),
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
-            extra["fields"] = "fields.xdmf (time = temperature in K; x in units of "\
-                f"{pb.scaling.L0 * 1e9:g} nm)" if writer else None
+            extra["fields"] = ({f"{name}.pvd": s.record() for name, s in series.items()}
+                               if case.fields else None)
             summary = write_outputs(out, case_name=case.name, kind=kind,
                                     layer_names=pb.dm.layer_names, entries=entries, bds=bds,
                                     extra=extra, plots_on=case.plots,
                                     n_temperatures=len(case.temperatures))
-    if writer:
-        writer.close()
     return comm.bcast(summary, root=0)

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import CASES
@@ -45,3 +46,22 @@ def test_case_runs_and_matches_golden(name, comm, shared_tmp):
     if comm.rank == 0:
         for f in GOLDEN[name].get("files", []):
             assert (shared_tmp / name / f).is_file(), f
+        assert_field_files_whole_and_positive(shared_tmp / name)
+
+
+def assert_field_files_whole_and_positive(out):
+    """Every field file of a run is one grid listed by its PVD; no density is negative."""
+    import meshio
+
+    from solver.results.fields import read_pvd
+
+    for pvd in out.rglob("*.pvd"):
+        steps = read_pvd(pvd)
+        assert steps, pvd
+        for _, vtu in steps:
+            m = meshio.read(vtu)
+            assert len(m.cells) == 1, vtu
+            dens = {k: v for k, v in m.point_data.items() if k.endswith("_cm3")}
+            assert "n_cm3" in dens and "p_cm3" in dens, vtu
+            for k, v in dens.items():
+                assert np.all(np.isfinite(v)) and v.min() >= 0.0, (vtu, k, v.min())

@@ -65,3 +65,25 @@ def test_rectification_ratio():
     assert rr["0.5"] == pytest.approx(1000.0)
     assert rr["1"] == pytest.approx(1000.0)
     assert np.isnan(rr["2"])
+
+
+def test_no_ideality_without_a_diode_like_window():
+    from solver.analysis.iv_metrics import MAX_IDEALITY
+
+    T = 300.0
+    V = np.arange(0.0, 1.01, 0.05)
+    ohmic = 1e-3 * V  # a resistor: local ideality V / V_T, far above 3
+    fit = ideality(V, ohmic, T)
+    assert fit["ideality_factor"] is None and fit["saturation_current_density"] is None
+    assert "no diode-like window" in fit["ideality_note"] and f"> {MAX_IDEALITY:g}" in fit[
+        "ideality_note"]
+    # ln J ~ V^3: the local ideality falls as 1 / V^2, flat nowhere (tunnelling-like)
+    fit = ideality(V, 1e-9 * np.exp((V / 0.3) ** 3), T)
+    assert fit["ideality_factor"] is None, fit
+    assert "not flat" in fit["ideality_note"]
+    # a clean diode keeps its number and no note
+    clean = ideality(V, diode(V, J0=1e-12, n=1.1, T=T), T)
+    assert clean["ideality_factor"] == pytest.approx(1.1, rel=1e-3)
+    assert clean["ideality_note"] is None
+    short = ideality(V[:4], ohmic[:4], T)
+    assert short["ideality_factor"] is None and "fewer than 5" in short["ideality_note"]

@@ -55,10 +55,17 @@ def physical_names(msh_path: Path) -> dict[str, dict[str, int]]:
 
 
 def geometry_path(case: Case, comm: MPI.Comm) -> Path:
-    """The case's .msh: its ``[geometry] msh`` file, or one made by its generator (rank 0)."""
+    """The case's .msh: its ``[geometry] msh`` file, or one made by its generator (rank 0).
+
+    A mesh file in another format (anything meshio reads: .vtu, .med, .inp, .xdmf ...) is
+    rewritten as a temporary .msh by :func:`solver.geometry.meshio_mesh.to_msh`.
+    """
     g = case.geometry
     if g.get("msh"):
-        return Path(case.path).parent / g["msh"]
+        user = Path(case.path).parent / g["msh"]
+        if user.suffix.lower() == ".msh":
+            return user
+        return _converted(case, user, comm)
     path = None
     if comm.rank == 0:
         import tempfile
@@ -75,6 +82,37 @@ def geometry_path(case: Case, comm: MPI.Comm) -> Path:
         except (ValueError, TypeError) as exc:
             raise CaseError(str(exc), file=case.path, key="geometry.parameters") from None
     return Path(comm.bcast(str(path) if path else None, root=0))
+
+
+def _converted(case: Case, user: Path, comm: MPI.Comm) -> Path:
+    """A temporary .msh of a mesh in another format (rank 0 converts; errors on every rank)."""
+    result: tuple[str | None, str | None] = (None, None)
+    if comm.rank == 0:
+        import tempfile
+
+        from .meshio_mesh import to_msh
+
+        try:
+            if not user.is_file():
+                raise CaseError("mesh file not found", file=case.path, key="geometry.msh",
+                                hint=str(user))
+            folder = Path(tempfile.mkdtemp(prefix="interphase-mesh-"))
+            path = folder / f"{user.stem}.msh"
+            try:
+                to_msh(user, path, [ly.name for ly in case.layers], list(case.contacts),
+                       case.path)
+            except BaseException:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            result = (str(path), None)
+        except CaseError as exc:
+            result = (None, str(exc))
+    path, error = comm.bcast(result, root=0)
+    if error is not None:
+        raise CaseError(error)
+    return Path(path)
 
 
 def checked_groups(case: Case, path: Path) -> dict[str, dict[str, int]]:
@@ -102,10 +140,10 @@ def checked_groups(case: Case, path: Path) -> dict[str, dict[str, int]]:
 
 
 def discard_generated(case: Case, path: Path, comm: MPI.Comm) -> None:
-    """Remove a generator's temporary mesh folder (never a user's ``msh`` file)."""
+    """Remove a generated or converted temporary mesh folder (never a user's ``msh`` file)."""
     comm.Barrier()
-    if comm.rank == 0 and not case.geometry.get("msh") and path.parent.name.startswith(
-            "interphase-mesh-"):
+    user = Path(case.path).parent / case.geometry["msh"] if case.geometry.get("msh") else None
+    if comm.rank == 0 and path != user and path.parent.name.startswith("interphase-mesh-"):
         import shutil
 
         shutil.rmtree(path.parent, ignore_errors=True)

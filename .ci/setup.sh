@@ -11,10 +11,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 
+# Libraries of the PyPI wheels, by package (from `ldd` of libgmsh.so and the vtkmodules .so
+# files, and the libraries VTK opens at run time), the same names on Debian 12 and 13:
+#   gmsh: libGL libGLU libGLX libOpenGL libX11 libXcursor libXext libXfixes libXft libXinerama
+#         libXrender libfontconfig libfreetype libgomp (+ libxcb libXau libXdmcp libbsd libmd
+#         libbrotli libexpat, which these pull in; libpng16 is libpng16-16t64 on Debian 13 and
+#         comes with libfreetype6). Debian 13's libglu1-mesa no longer pulls libgl1: name it.
+#   vtk:  links only libc/libstdc++; opens libEGL.so.1 (EGL off-screen rendering: libegl1,
+#         the Mesa EGL vendor libegl-mesa0 and the llvmpipe driver libgl1-mesa-dri).
 APT_PKGS="python3-dolfinx python3-mpi4py python3-petsc4py python3-meshio python3-h5py
   python3-scipy python3-matplotlib python3-venv python3-dev build-essential openmpi-bin
   libegl1 libegl-mesa0 libgl1-mesa-dri
-  libglu1-mesa libxrender1 libxcursor1 libxfixes3 libxext6 libxft2 libfontconfig1 libxinerama1
+  libgl1 libglx0 libopengl0 libglu1-mesa libx11-6 libxcb1 libxau6 libxdmcp6 libxrender1
+  libxcursor1 libxfixes3 libxext6 libxft2 libfontconfig1 libfreetype6 libxinerama1
+  libbsd0 libmd0 libbrotli1 libexpat1
   libgomp1 libopenblas0-serial"
 missing=()
 for p in $APT_PKGS; do

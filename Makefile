@@ -20,7 +20,7 @@ docs: setup
 	$(PY) .ci/update_readme.py
 
 lint: setup
-	$(PY) -m ruff check solver tests benchmarks meshes
+	$(PY) -m ruff check solver tests benchmarks meshes examples interphase
 
 test-serial: setup
 	$(PY) -m pytest -q -p no:cacheprovider tests

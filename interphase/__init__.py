@@ -11,8 +11,7 @@ See the README's "Python API" for every function.
 """
 
 from solver import __version__
-from solver.api import (CaseSpec, Results, load_case, rank, read_results, read_table, run,
-                        sweep, validate_iv, validate_paper)
+from solver.api import *  # noqa: F403  (the API's names, listed in solver.api.__all__)
+from solver.api import __all__ as _API
 
-__all__ = ["CaseSpec", "Results", "__version__", "load_case", "rank", "read_results",
-           "read_table", "run", "sweep", "validate_iv", "validate_paper"]
+__all__ = ["__version__", *_API]

@@ -60,3 +60,14 @@ def test_run_returns_arrays_and_keeps_no_files(comm, tmp_path):
     assert set(res.band_diagram["layer"]) == {"p", "n"}
     with pytest.raises(KeyError, match=r"no table 'leakage'.*band_diagram"):
         res.leakage  # noqa: B018
+
+
+def test_readme_documents_every_public_name():
+    import interphase
+    from helpers import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Python API")[1].split("\n## ")[0]
+    for name in interphase.__all__:
+        if name != "__version__":
+            assert f"`{name}" in section, name

@@ -33,6 +33,10 @@ def walk(o):
         for i in range(o.GetNumberOfBlocks()):
             walk(o.GetBlock(i))
         return
+    if o.IsA("vtkMultiPieceDataSet"):
+        for i in range(o.GetNumberOfPieces()):
+            walk(o.GetPiece(i))
+        return
     for a in (o.GetPointData(), o.GetCellData()):
         names.update(a.GetArrayName(i) for i in range(a.GetNumberOfArrays()))
 walk(d)

@@ -5,7 +5,7 @@ import interphase
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 case = interphase.load_case(CASES / "si_pn_diode.toml").with_(
-    {"study.voltages_V": {"start": -0.5, "stop": 0.6, "step": 0.1}}, output__plots=False)
+    {"study.voltages_V": {"start": -0.5, "stop": 0.6, "step": 0.05}}, output__plots=False)
 res = interphase.run(case)  # collective under mpirun; out=None: results only in memory
 V, J = res.iv["voltage_V"], res.iv["current_density_A_per_cm2"]
 if interphase.rank() == 0:

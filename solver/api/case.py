@@ -23,8 +23,9 @@ def toml_literal(value: Any) -> str:
     """
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float) or hasattr(value, "dtype"):
-        v = float(value) if not isinstance(value, int) else value
+    if isinstance(value, int | float) or (hasattr(value, "dtype") and not getattr(
+            value, "shape", ())):
+        v = value if isinstance(value, int) else float(value)
         if isinstance(v, float) and not math.isfinite(v):
             raise CaseError(f"override value {value!r} is not a finite number")
         return repr(v) if isinstance(v, float) else str(v)

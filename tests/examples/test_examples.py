@@ -25,7 +25,7 @@ def test_leakage_vs_thickness(comm):
         assert np.all(np.isfinite(tab["electron_current_density_A_per_cm2"]))
         assert np.all(tab["effective_conductivity_S_per_cm"] > 0)
     j5, j20 = (np.abs(table[t]["electron_current_density_A_per_cm2"]) for t in (5.0, 20.0))
-    assert not np.allclose(j5, j20)  # the film thickness is really applied
+    assert not np.allclose(j5, j20, rtol=1e-3, atol=0.0)  # the thickness is really applied
 
 
 def test_map_2d(comm, shared_tmp):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..constants import q
+from ..constants import T_REF, k_B, q
 from ..contacts import KINDS
 from ..errors import CaseError, MaterialError
 from ..materials import Electrolyte, MaterialLibrary, Metal
+from ..units import to_si
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +52,9 @@ class Contact:
         stern_capacitance: Compact-layer capacitance (F/m^2) or None for the material's.
         exchange_current: Butler-Volmer i0 (A/m^2) for li_metal contacts.
         transfer_coefficient: Anodic transfer coefficient.
+        series_resistance: Area-specific resistance in series with the contact at 300 K
+            (ohm m^2; 0 for none).
+        series_resistance_activation: Its Arrhenius activation energy (J).
     """
 
     name: str
@@ -61,6 +66,15 @@ class Contact:
     stern_capacitance: float | None = None
     exchange_current: float | None = None
     transfer_coefficient: float = 0.5
+    series_resistance: float = 0.0
+    series_resistance_activation: float = 0.0
+
+    def series_resistance_at(self, T: float) -> float:
+        """Series resistance (ohm m^2) at ``T`` (K): ``R_300 exp(Ea/k (1/T - 1/300 K))``."""
+        if not self.series_resistance:
+            return 0.0
+        return self.series_resistance * math.exp(
+            self.series_resistance_activation / k_B * (1.0 / T - 1.0 / T_REF))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -284,7 +298,9 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
             v_n=_opt(t["v_n_cm_per_s"], 1e-2), v_p=_opt(t["v_p_cm_per_s"], 1e-2),
             stern_capacitance=_opt(t["stern_capacitance_uF_per_cm2"], 1e-2),
             exchange_current=_opt(t["exchange_current_density_A_per_cm2"], 1e4),
-            transfer_coefficient=t["transfer_coefficient"])
+            transfer_coefficient=t["transfer_coefficient"],
+            series_resistance=to_si(t["series_resistance_ohm_cm2"], "ohm_cm2"),
+            series_resistance_activation=to_si(t["series_resistance_activation_eV"], "eV"))
     sides = sorted(c.at for c in contacts.values())
     if meshed:
         if len(contacts) < 2:

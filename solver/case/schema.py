@@ -100,6 +100,14 @@ CONTACT: dict[str, Key] = {
                                               "current density i0 (A/cm2)", check="positive"),
     "transfer_coefficient": Key("number", "li_metal: anodic transfer coefficient alpha_a "
                                 "(alpha_c = 1 - alpha_a)", default=0.5, check="positive"),
+    "series_resistance_ohm_cm2": Key("number", "area-specific resistance in series with the "
+                                     "contact at 300 K (ohm cm2; contact and lead resistance), "
+                                     "solved self-consistently: the device sees V - J R_s",
+                                     default=0.0, check="nonneg"),
+    "series_resistance_activation_eV": Key("number", "Arrhenius activation energy of the "
+                                           "series resistance (eV; R_s(T) = R_s(300 K) "
+                                           "exp(Ea/k (1/T - 1/300 K)))", default=0.0,
+                                           check="nonneg"),
 }
 
 STUDY: dict[str, Key] = {

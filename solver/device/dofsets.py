@@ -75,6 +75,29 @@ def coupled_dirichlet(case: Case, dm: DeviceMesh, W: fem.FunctionSpace,
     return DirichletSets(bcs, contact_dofs, ion_fixed, free)
 
 
+def equilibrium_dirichlet(V: fem.FunctionSpace, dm: DeviceMesh,
+                          contacts: dict[str, ContactState]) -> list:
+    """Potential pinned at the contacts without a Stern layer (equilibrium Poisson)."""
+    fdim = dm.mesh.topology.dim - 1
+    bcs = []
+    for cs in contacts.values():
+        if cs.pinned:
+            dofs = fem.locate_dofs_topological(V, fdim, dm.facet_tags.find(cs.tag))
+            bcs.append(fem.dirichletbc(cs.u, dofs, V))
+    return bcs
+
+
+def layer_nodal(V: fem.FunctionSpace, dm: DeviceMesh, values: list[float]) -> np.ndarray:
+    """Nodal values (scalar P1 dofs, ghosts included) from one value per layer.
+
+    Interface nodes take the value of the later layer.
+    """
+    out = np.zeros(V.dofmap.index_map.size_local + V.dofmap.index_map.num_ghosts)
+    for i, value in enumerate(values):
+        out[compat.cell_dofs(V, dm.layer_cells(i))] = value
+    return out
+
+
 def ion_conservation(case: Case, dm: DeviceMesh, W: fem.FunctionSpace, V: fem.FunctionSpace,
                      free: np.ndarray, amounts: list[Any], sol: fem.Function) -> list:
     """Conservation of each ion species in DC solves when every electrode blocks it.

@@ -47,8 +47,10 @@ from .contacts import (
     set_contact_bias,
     update_contact,
 )
-from .dofsets import coupled_dirichlet, ion_conservation
-from .residual import DeviceForms, Fields, TimeCoefficients
+from .dofsets import coupled_dirichlet, equilibrium_dirichlet, ion_conservation, layer_nodal
+from .residual import DeviceForms, Fields
+from .series import SeriesResistance
+from .timelevels import TimeLevels
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +84,7 @@ class DeviceProblem:
         self.V, self._u_dofs = self.W.sub(0).collapse()
         self.sol = fem.Function(self.W, name="solution")  # Newton unknown (a correction)
         self.base = fem.Function(self.W, name="base")  # fixed during a solve
-        self.old1 = fem.Function(self.W, name="old1")  # previous time levels (totals)
-        self.old2 = fem.Function(self.W, name="old2")
+        self.levels = TimeLevels(self.W, self.scaling.t0)  # previous states, BDF coefficients
         self.psi0 = fem.Function(self.V, name="psi_equilibrium")
         self.stats = case.physics.statistics
         self.incomplete = case.physics.incomplete_ionisation
@@ -93,7 +94,7 @@ class DeviceProblem:
                                metadata=compat.vertex_quadrature_metadata(tdim))
         self.ds = ufl.Measure("ds", domain=msh, subdomain_data=self.dm.facet_tags)
         self.contacts: dict[str, ContactState] = create_contact_states(case, self.dm, self.P)
-        self.time = TimeCoefficients(*(compat.constant(msh, v) for v in (0.0, 1.0, -1.0, 0.0)))
+        self.time = self.levels.coefficients
         self.geo = edge_geometry(msh)
         self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
                                  self.geo, self.stats, self.incomplete,
@@ -105,7 +106,8 @@ class DeviceProblem:
             self._lagged = LaggedCurrents(
                 msh, self.dx, {k: self.current_magnitude(k) for k in ("electron", "hole")}, comm)
             self.forms.lagged = self._lagged.functions
-        self._old = (Fields.of(self.old1, self.species), Fields.of(self.old2, self.species))
+        self._old = (Fields.of(self.levels.old1, self.species),
+                     Fields.of(self.levels.old2, self.species))
         opts = {**case.solver.petsc_options, **(petsc_options or {})}
         self._kw = dict(max_iterations=case.solver.max_iterations,
                         update_tolerance=case.solver.update_tolerance,
@@ -116,7 +118,7 @@ class DeviceProblem:
             update_contact(cs, case, self.P, self.stats, self.incomplete)
         self.eq_solver = NewtonSolver(
             self.forms.equilibrium(self.psi0, ufl.TestFunction(self.V)), self.psi0,
-            self._equilibrium_bcs(), comm, **self._kw)
+            equilibrium_dirichlet(self.V, self.dm, self.contacts), comm, **self._kw)
         self.bcs = self._coupled_bcs()
         self._weights: dict[str, fem.Function] = {}
         self._areas: dict[str, float] = {}
@@ -125,19 +127,12 @@ class DeviceProblem:
         self._tr_solver: NewtonSolver | None = None
         self._current_forms = {n: self._current_form(n, False) for n in self.contacts}
         self._tr_current_forms: dict = {}
+        self.series = SeriesResistance(case)
+        self.applied: dict[str, float] = dict.fromkeys(self.contacts, 0.0)
         self.equilibrium_state: tuple | None = None
         self.transient_tolerance = 0.0  # Newton update tolerance of time steps (scaled)
 
     # -- construction ---------------------------------------------------------------------
-    def _equilibrium_bcs(self) -> list:
-        fdim = self.dm.mesh.topology.dim - 1
-        bcs = []
-        for cs in self.contacts.values():
-            if cs.pinned:
-                dofs = fem.locate_dofs_topological(self.V, fdim, self.dm.facet_tags.find(cs.tag))
-                bcs.append(fem.dirichletbc(cs.u, dofs, self.V))
-        return bcs
-
     def _coupled_bcs(self) -> list:
         """Homogeneous Dirichlet conditions of ``sol`` (see :func:`dofsets.coupled_dirichlet`)."""
         d = coupled_dirichlet(self.case, self.dm, self.W, self.contacts, len(self.species))
@@ -197,12 +192,23 @@ class DeviceProblem:
             T: Temperature (K).
         """
         set_temperature(self.P, self.case, self.dm, T)
+        self.series.forget()
         for cs in self.contacts.values():
             update_contact(cs, self.case, self.P, self.stats, self.incomplete)
-            self.set_bias(cs.name, cs.bias)
+            self.set_device_bias(cs.name, cs.bias)
 
     def set_bias(self, name: str, V: float) -> None:
-        """Apply ``V`` volts to contact ``name`` (takes effect at the next solve)."""
+        """Apply ``V`` volts to contact ``name``'s terminal (takes effect at the next solve).
+
+        Without series resistance the device sees ``V``; with it, the next :meth:`solve` finds
+        the device-side bias ``V - J R_s`` (the guess keeps the last drop).
+        """
+        drop = self.applied[name] - self.contacts[name].bias if self.series.active else 0.0
+        self.applied[name] = V
+        self.set_device_bias(name, V - drop if abs(drop) < abs(V) else V)
+
+    def set_device_bias(self, name: str, V: float) -> None:
+        """Set the bias (V) the device itself sees at contact ``name`` (behind any R_s)."""
         cs = self.contacts[name]
         set_contact_bias(cs, V, self.scaling.V_ref)
         targets = {0: float(cs.u.value), 1: float(cs.vm.value), 2: float(cs.vm.value)}
@@ -242,16 +248,18 @@ class DeviceProblem:
         self.sol.x.scatter_forward()
 
     def snapshot(self) -> tuple:
-        """A copy of the state: local values of ``base`` and ``sol``, and the biases."""
+        """A copy of the state: ``base`` and ``sol`` (local), device and applied biases."""
         biases = {name: cs.bias for name, cs in self.contacts.items()}
-        return self.base.x.array.copy(), self.sol.x.array.copy(), biases
+        return (self.base.x.array.copy(), self.sol.x.array.copy(), biases,
+                dict(self.applied))
 
     def restore(self, state: tuple) -> None:
         """Restore a state from :meth:`snapshot`."""
         self.base.x.array[:] = state[0]
         self.sol.x.array[:] = state[1]
         for name, bias in state[2].items():
-            self.set_bias(name, bias)
+            self.set_device_bias(name, bias)
+        self.applied.update(state[3])
         self.base.x.scatter_forward()
         self.sol.x.scatter_forward()
 
@@ -279,13 +287,6 @@ class DeviceProblem:
         return self.base.x.array + self.sol.x.array
 
     # -- solves ---------------------------------------------------------------------------
-    def _layer_nodal(self, values: list[float]) -> np.ndarray:
-        """Nodal values (scalar P1 dofs) from one value per layer (interface nodes: either)."""
-        out = np.zeros(self.V.dofmap.index_map.size_local + self.V.dofmap.index_map.num_ghosts)
-        for i, value in enumerate(values):
-            out[compat.cell_dofs(self.V, self.dm.layer_cells(i))] = value
-        return out
-
     def solve_equilibrium(self) -> NewtonResult:
         """Staged equilibrium: neutral guess -> Poisson -> coupled system at 0 V.
 
@@ -297,7 +298,7 @@ class DeviceProblem:
         beta = float(self.P.beta.value)
         lv = [layer_values(self.case, i, st, self.scaling) for i, st in enumerate(self.P.states)]
         neutral = [boundary.neutral_potential(c, beta, self.stats, self.incomplete) for c in lv]
-        self.psi0.x.array[:] = self._layer_nodal(neutral)
+        self.psi0.x.array[:] = layer_nodal(self.V, self.dm, neutral)
         self.psi0.x.scatter_forward()
         res = self.eq_solver.solve()
         if not res.converged:
@@ -309,7 +310,7 @@ class DeviceProblem:
         self.sol.x.array[:] = 0.0
         self.base.x.array[:] = 0.0
         self.base.x.array[self._u_dofs] = self.psi0.x.array
-        u_ion = self._layer_nodal([c["u_ion"] for c in lv])
+        u_ion = layer_nodal(self.V, self.dm, [c["u_ion"] for c in lv])
         for k in range(len(self.species)):
             self.base.x.array[np.asarray(self.W.sub(3 + k).collapse()[1])] = u_ion
             self.base.x.array[self._ion_fixed[k]] = 0.0
@@ -335,6 +336,11 @@ class DeviceProblem:
         With impact ionisation: the fixed point of :func:`solver.device.avalanche.fixed_point`
         over the cell current magnitudes that drive it (DIVERGED_MAX_IT at breakdown).
         """
+        if self.series.active:
+            return self.series.solve(self, self._device_solve)
+        return self._device_solve()
+
+    def _device_solve(self) -> NewtonResult:
         if self._lagged is None:
             return self._dc_solve()
         return fixed_point(self._dc_solve, self._lagged)
@@ -346,28 +352,14 @@ class DeviceProblem:
         return res
 
     # -- time stepping --------------------------------------------------------------------
-    def set_time_step(self, dt: float, order: int = 1, ratio: float = 1.0) -> None:
-        """BDF coefficients for a step of ``dt`` seconds (order 1, or 2 with step ``ratio``).
-
-        Args:
-            dt: Time step (s).
-            order: 1 (backward Euler) or 2 (variable-step BDF2).
-            ratio: ``dt / dt_previous`` (BDF2).
-        """
-        w = ratio
-        a = (1.0, -1.0, 0.0) if order == 1 else ((1 + 2 * w) / (1 + w), -(1 + w), w * w / (1 + w))
-        self.time.inv_dt.value = self.scaling.t0 / dt
-        self.time.a0.value, self.time.a1.value, self.time.a2.value = a
-
-    def push_history(self) -> None:
-        """Shift time levels: old2 <- old1 <- current state."""
-        self.old2.x.array[:] = self.old1.x.array
-        self.old1.x.array[:] = self.solution_array()
-        self.old1.x.scatter_forward()
-        self.old2.x.scatter_forward()
-
     def solve_transient(self) -> NewtonResult:
-        """Newton solve of one implicit time step (coefficients from :meth:`set_time_step`)."""
+        """One implicit time step at the applied biases (with R_s, its terminal equation)."""
+        if self.series.active:
+            return self.series.solve(self, self.solve_transient_device, transient=True)
+        return self.solve_transient_device()
+
+    def solve_transient_device(self) -> NewtonResult:
+        """Newton solve of one implicit time step at the present device-side biases."""
         if self._tr_solver is None:
             self._tr_solver = self._coupled_solver(transient=True)
         # a step's error is controlled at time_tolerance: Newton need not go below the

@@ -56,6 +56,8 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
             voltage_V=V, current_density_A_per_cm2=J["total"],
             electron_current_density_A_per_cm2=J["electron"],
             hole_current_density_A_per_cm2=J["hole"])
+        if pb.series.active:  # the bias the device itself sees, behind R_s
+            rec["device_voltage_V"] = pb.contacts[contact].bias
         rec["newton_iterations"] = its
         ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
         if pb.species:

@@ -1,17 +1,15 @@
 """Current control: find the contact bias that drives a given current (one implicit time step).
 
-The coupled system stays voltage-driven (a Dirichlet bias on the contact); an outer secant
-iteration on that bias matches the terminal current, displacement included, to a relative
-tolerance. Each evaluation is a Newton solve started from the previous one, so after the first
-steps of a transient the secant needs two or three cheap solves.
+The coupled system stays voltage-driven (a Dirichlet bias on the contact); the secant of
+:mod:`solver.numerics.terminal` on that bias matches the terminal current, displacement
+included, to a relative tolerance.
 """
 
 from __future__ import annotations
 
-import math
-
 from ..device.problem import DeviceProblem
 from ..numerics.newton import NewtonResult
+from ..numerics.terminal import solve_terminal
 
 FIRST_PROBE_V = 1e-3  # first bias change when no slope is known yet (V)
 MAX_CHANGE_V = 0.5  # largest bias change per secant iteration (V)
@@ -35,25 +33,15 @@ def solve_at_current(pb: DeviceProblem, contact: str, target: float, scale: floa
         ``(result, slope)``: the Newton result of the last solve with the total iteration count
         (not converged if the secant failed) and the last secant slope.
     """
-    tol = rtol * max(abs(target), scale, 1e-300)
-    its = 0
-    V, J = [], []
-    res = None
-    for _ in range(max_iterations):
-        res = pb.solve_transient()
-        its += res.iterations
-        if not res.converged:
-            return NewtonResult(False, its, res.reason, res.max_update), slope
-        V.append(pb.contacts[contact].bias)
-        J.append(pb.terminal_current(contact, transient=True)["total"])
-        if abs(J[-1] - target) <= tol:
-            return NewtonResult(True, its, res.reason, res.max_update), slope
-        if len(V) >= 2 and V[-1] != V[-2] and J[-1] != J[-2]:
-            slope = (J[-1] - J[-2]) / (V[-1] - V[-2])
-        if slope is None or slope == 0.0 or not math.isfinite(slope):
-            change = math.copysign(FIRST_PROBE_V, target - J[-1])
-        else:
-            change = (target - J[-1]) / slope
-        change = max(-MAX_CHANGE_V, min(MAX_CHANGE_V, change))
-        pb.set_bias(contact, V[-1] + change)
-    return NewtonResult(False, its, -5, res.max_update if res else math.inf), slope
+
+    def evaluate(V: float) -> tuple[NewtonResult, float]:
+        pb.set_device_bias(contact, V)
+        res = pb.solve_transient_device()  # R_s only adds J R_s to the terminal voltage
+        J = pb.terminal_current(contact, transient=True)["total"] if res.converged else 0.0
+        return res, J
+
+    out = solve_terminal(evaluate, pb.contacts[contact].bias, target,
+                         tol=rtol * max(abs(target), scale, 1e-300), slope=slope,
+                         first_probe=FIRST_PROBE_V, max_change=MAX_CHANGE_V,
+                         max_iterations=max_iterations)
+    return out.result, out.slope

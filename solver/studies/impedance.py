@@ -99,13 +99,14 @@ def impedance_spectrum(pb: DeviceProblem, name: str, freqs: list[float],
     solver = ComplexSolver(J, M, default_linear_solver(pb.comm, pb.case.solver.linear_solver,
                                                        pb.dm.mesh.topology.dim))
     t0, J0 = pb.scaling.t0, pb.scaling.J0 / pb.contact_area(name)
+    R_s = pb.series.total(pb.temperature) * 1e4  # ohm cm^2, in series with the device
     out: dict[str, list[float]] = {"frequency_Hz": [], "Z_real_ohm_cm2": [],
                                    "Z_imag_ohm_cm2": []}
     for f in freqs:
         w = 2 * math.pi * f * t0
         xr, xi = solver.solve(w, b_re, b_im)
         dI = complex(g_p.dot(xr) - w * g_d.dot(xi), g_p.dot(xi) + w * g_d.dot(xr)) * J0
-        Z = 1.0 / dI * 1e4  # ohm cm^2
+        Z = 1.0 / dI * 1e4 + R_s  # ohm cm^2
         out["frequency_Hz"].append(f)
         out["Z_real_ohm_cm2"].append(Z.real)
         out["Z_imag_ohm_cm2"].append(Z.imag)

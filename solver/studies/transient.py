@@ -100,8 +100,8 @@ def simulate(pb: DeviceProblem, study: Study,
     u_free[pb.potential_dofs] = True
     u_free &= pb.free_dofs
     hist: list[dict[str, float]] = []
-    pb.push_history()
-    pb.push_history()
+    pb.levels.push(pb.solution_array())
+    pb.levels.push(pb.solution_array())
     rows: list[dict[str, float]] = []
     dt0 = study.dt_initial or initial_step(pb, study.t_end)
     t_grid = np.logspace(np.log10(dt0), np.log10(study.t_end), 60)
@@ -116,10 +116,10 @@ def simulate(pb: DeviceProblem, study: Study,
             state["target"] = study.bias_at(t_new)  # A/m^2
         else:
             pb.set_bias(contact, study.bias_at(t_new))
-        pb.set_time_step(dt, order, ratio)
+        pb.levels.set_step(dt, order, ratio)
 
     def predict(ratio: float) -> None:
-        x = pb.old1.x.array + ratio * (pb.old1.x.array - pb.old2.x.array)
+        x = pb.levels.extrapolate(ratio)
         pb.base.x.array[:] = x
         pb.sol.x.array[:] = 0.0
         V = pb.contacts[contact].bias
@@ -152,22 +152,27 @@ def simulate(pb: DeviceProblem, study: Study,
 
     def accept(t: float) -> None:
         J = pb.terminal_current(contact, transient=True)
-        pb.push_history()
+        pb.levels.push(pb.solution_array())
         if not hist:  # the state just after the step is the start: no slope to extrapolate
-            pb.push_history()
+            pb.levels.push(pb.solution_array())
         state["i_max"] = max(state["i_max"], abs(J["total"]))
         hist.append({"t": t, "J": J["total"], "V": pb.contacts[contact].bias})
         ions = sum(v for k, v in J.items() if k not in ("total", "electron", "hole",
                                                          "displacement"))
-        rows.append(in_key_units(
-            time_s=t, voltage_V=pb.contacts[contact].bias,
+        Vd = pb.contacts[contact].bias
+        terminal = Vd + pb.series.total(pb.temperature) * J["total"]  # in front of any R_s
+        row = in_key_units(
+            time_s=t, voltage_V=terminal,
             current_density_A_per_cm2=J["total"],
             electronic_A_per_cm2=J["electron"] + J["hole"], electron_A_per_cm2=J["electron"],
             hole_A_per_cm2=J["hole"], ionic_A_per_cm2=ions,
-            displacement_A_per_cm2=J.get("displacement", 0.0)))
+            displacement_A_per_cm2=J.get("displacement", 0.0))
+        if pb.series.active:
+            row["device_voltage_V"] = Vd
+        rows.append(row)
         while state["next"] < len(t_grid) and t >= t_grid[state["next"]] * (1 - 1e-9):
             state["next"] += 1
-            progress.step(f"t = {t:.3g} s  V = {pb.contacts[contact].bias:+.4f} V  "
+            progress.step(f"t = {t:.3g} s  V = {terminal:+.4f} V  "
                           f"J = {J['total'] * A_PER_CM2:+.3e} A/cm2")
 
     def set_step_ratio(t_new: float, dt: float, order: int, ratio: float) -> None:
@@ -183,8 +188,8 @@ def simulate(pb: DeviceProblem, study: Study,
         stats_out.update({k: int(v) for k, v in stats.items()})
     log.info("transient: %d steps (%d rejected, %d failed solves, %d Newton iterations)",
              stats["steps"], stats["rejected"], stats["failed"], stats["newton_iterations"])
-    pb.set_time_step(1.0)
-    pb.time.inv_dt.value = 0.0
+    pb.levels.set_step(1.0)
+    pb.levels.steady()
     return rows
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-
 from mpi4py import MPI
 
 logging.getLogger("solver").setLevel(logging.WARNING)

@@ -143,7 +143,7 @@ def test_transient_relaxes_to_the_dc_state_behind_the_resistor(curves, control):
     """A 0.4 V step (or the DC current at 0.4 V) through R_s ends at the DC point.
 
     With a voltage step the junction charges through R_s (RC ~ 1 us here): the current starts
-    at V / R_s and relaxes; t_end is 1000 RC (and ~10 times the charging time under current control).
+    at V / R_s and relaxes; t_end is 1000 RC (~10 charging times under current control).
     """
     from mpi4py import MPI
 

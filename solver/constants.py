@@ -9,6 +9,7 @@ k_B: float = _c.Boltzmann  #: Boltzmann constant (J/K)
 eps0: float = _c.epsilon_0  #: vacuum permittivity (F/m)
 m0: float = _c.electron_mass  #: electron rest mass (kg)
 h_planck: float = _c.Planck  #: Planck constant (J s)
+hbar: float = _c.hbar  #: reduced Planck constant (J s)
 F_faraday: float = _c.physical_constants["Faraday constant"][0]  #: Faraday constant (C/mol)
 T_REF: float = 300.0  #: reference temperature of material tables (K)
 

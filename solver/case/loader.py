@@ -175,7 +175,9 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
                         incomplete_ionisation=phys["incomplete_ionisation"],
                         heterointerface=phys["heterointerface"],
                         impact_ionisation=phys["impact_ionisation"],
-                        band_to_band=phys["band_to_band"]),
+                        band_to_band=phys["band_to_band"],
+                        trap_assisted_tunnelling=phys["trap_assisted_tunnelling"],
+                        poole_frenkel=phys["poole_frenkel"]),
         solver=SolverOptions(
             max_iterations=solv["max_iterations"], update_tolerance=solv["update_tolerance"],
             bias_step=solv["bias_step_V"], min_bias_step=solv["min_bias_step_V"],

@@ -142,6 +142,8 @@ class Physics:
     heterointerface: str = "continuous"
     impact_ionisation: bool = False
     band_to_band: bool = False
+    trap_assisted_tunnelling: bool = False
+    poole_frenkel: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -156,6 +156,11 @@ PHYSICS: dict[str, Key] = {
                              default=False),
     "band_to_band": Key("bool", "band-to-band tunnelling generation (local Kane model)",
                         default=False),
+    "trap_assisted_tunnelling": Key("bool", "Hurkx field enhancement of SRH (trap-assisted "
+                                    "tunnelling) in layers whose material has "
+                                    "tunnelling_mass", default=False),
+    "poole_frenkel": Key("bool", "Poole-Frenkel field enhancement of SRH emission in layers "
+                         "whose material has poole_frenkel_eps_r", default=False),
     "heterointerface": Key("str", "carrier transport across band offsets: continuous "
                            "quasi-Fermi levels (drift-diffusion) or thermionic emission",
                            default="continuous", choices=("continuous", "thermionic")),

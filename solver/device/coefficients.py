@@ -21,12 +21,14 @@ from ..numerics import compat
 from ..physics.boundary import neutral_potential
 from ..physics.interfaces import thermionic_cell_values
 from ..physics.scaling import Scaling
+from ..physics.tunnelling import hurkx_coefficients, poole_frenkel_coefficient
 
 #: names of the cell-wise coefficients
 CELL_FIELDS = (
     "eps_r", "lnNc", "lnNv", "eta_n", "eta_p", "ND", "NA", "mu_n", "mu_p", "tau_n", "tau_p",
     "ln_n1", "ln_p1", "B_rad", "C_n", "C_p", "ED", "EA", "g_D", "g_A", "semi",
     "inv_cmax", "u_ion", "N_fixed", "ii_an", "ii_bn", "ii_ap", "ii_bp", "bb_A", "bb_B",
+    "tat_an", "tat_kn", "tat_ap", "tat_kp", "pf_b",
 )
 
 
@@ -133,6 +135,7 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
         "semi": 0.0 if case.is_electrolyte(ly) else 1.0,
         **ion_values(case, index, s, state.T),
         **breakdown_values(case, index, s),
+        **defect_values(state, s),
     }
     if values["semi"] == 0.0:
         # ions sit at their bulk density where the layer is electronically neutral
@@ -141,15 +144,33 @@ def layer_values(case: Case, index: int, state: BandState, s: Scaling) -> dict[s
 
 
 def breakdown_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
-    """Scaled impact-ionisation and band-to-band coefficients of layer ``index``."""
+    """Scaled impact-ionisation and band-to-band coefficients of layer ``index``.
+
+    A layer without coefficients gets zeros: its term vanishes identically, with a finite
+    derivative even where the field does (a huge stand-in exponent would give 0 x inf there).
+    """
     mat = case.materials.get(case.layers[index].material)
     E0 = s.E0
-    big = 1e300
     return {
-        "ii_an": mat.ii_an * s.L0, "ii_bn": mat.ii_bn / E0 if mat.ii_an else big,
-        "ii_ap": mat.ii_ap * s.L0, "ii_bp": mat.ii_bp / E0 if mat.ii_ap else big,
-        "bb_A": mat.btbt_A * E0**2 / s.R0, "bb_B": mat.btbt_B / E0 if mat.btbt_A else big,
+        "ii_an": mat.ii_an * s.L0, "ii_bn": mat.ii_bn / E0 if mat.ii_an else 0.0,
+        "ii_ap": mat.ii_ap * s.L0, "ii_bp": mat.ii_bp / E0 if mat.ii_ap else 0.0,
+        "bb_A": mat.btbt_A * E0**2 / s.R0, "bb_B": mat.btbt_B / E0 if mat.btbt_A else 0.0,
     }
+
+
+def defect_values(state: BandState, s: Scaling) -> dict[str, float]:
+    """Scaled Hurkx (trap-assisted tunnelling) and Poole-Frenkel coefficients of a layer.
+
+    The trap sits ``trap_level`` above the intrinsic level; ``E_c - E_t`` and ``E_t - E_v`` are
+    the electron's and the hole's tunnelling energies (zeros where the film has no data).
+    """
+    kT = k_B * state.T
+    Ec_Ei = 0.5 * state.Eg + 0.5 * kT * math.log(state.Nc / state.Nv)
+    dEn = Ec_Ei - state.trap_level
+    an, kn = hurkx_coefficients(dEn, state.tunnelling_mass, kT, s.E0)
+    ap, kp = hurkx_coefficients(state.Eg - dEn, state.tunnelling_mass, kT, s.E0)
+    return {"tat_an": an, "tat_kn": kn, "tat_ap": ap, "tat_kp": kp,
+            "pf_b": poole_frenkel_coefficient(state.poole_frenkel_eps_r, state.T, s.E0)}
 
 
 def ion_values(case: Case, index: int, s: Scaling, T: float) -> dict[str, float]:

@@ -99,7 +99,8 @@ class DeviceProblem:
         self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
                                  self.geo, self.stats, self.incomplete,
                                  case.physics.recombination, self.time,
-                                 case.physics.impact_ionisation, case.physics.band_to_band)
+                                 case.physics.impact_ionisation, case.physics.band_to_band,
+                                 case.physics.trap_assisted_tunnelling, case.physics.poole_frenkel)
         self.f = Fields.of(self.base + self.sol, self.species)
         self._lagged: LaggedCurrents | None = None
         if case.physics.impact_ionisation:

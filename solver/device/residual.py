@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import ufl
 from dolfinx import fem
 
-from ..physics import boundary, carriers, generation, ions, poisson, recombination
+from ..physics import boundary, carriers, generation, ions, poisson, recombination, tunnelling
 from ..physics.edges import EdgeGeometry
 from .coefficients import CellParameters
 from .contacts import ContactState
@@ -65,12 +65,14 @@ class DeviceForms:
     def __init__(self, P: CellParameters, contacts: dict[str, ContactState], measures: tuple,
                  geo: EdgeGeometry, statistics: str, incomplete: bool,
                  recombination_terms: tuple[str, ...], time: TimeCoefficients,
-                 impact: bool = False, btbt: bool = False) -> None:
+                 impact: bool = False, btbt: bool = False, tat: bool = False,
+                 pf: bool = False) -> None:
         self.P, self.contacts, self.geo = P, contacts, geo
         self.dx, self.dxv, self.ds = measures
         self.stats, self.incomplete, self.rec = statistics, incomplete, recombination_terms
         self.time = time
         self.impact, self.btbt = impact, btbt
+        self.tat, self.pf = tat, pf
         self.lagged = None  # (|J_n|, |J_p|) cell-wise, set by the problem with impact ionisation
 
     # -- pieces ---------------------------------------------------------------------------
@@ -136,7 +138,8 @@ class DeviceForms:
         P, dx, dxv = self.P, self.dx, self.dxv
         n, p, conc = self.densities(f)
         rho = poisson.space_charge(n, p, P, self.incomplete, ions.ion_charge(conc, P))
-        R = recombination.net_recombination(self.rec, n, p, f.v, f.w, P)
+        R = recombination.net_recombination(self.rec, n, p, f.v, f.w, P,
+                                            tunnelling.enhancement(f.u, P, self.tat, self.pf))
         J = self.fluxes(f)
         F = poisson.poisson_residual(f.u, t[0], rho, P, dx, dxv)
         F += J["electron"](t[1]) * dx - R * t[1] * dxv

@@ -93,6 +93,9 @@ class BandState:
         g_A: Acceptor degeneracy factor.
         A_n: Electron effective Richardson constant (A/m^2K^2).
         A_p: Hole effective Richardson constant (A/m^2K^2).
+        tunnelling_mass: Hurkx trap-assisted tunnelling mass over m0 (0: none).
+        poole_frenkel_eps_r: High-frequency permittivity of Poole-Frenkel emission (0: none).
+        dielectric_strength: Breakdown field of the film (V/m; 0: unknown).
     """
 
     T: float
@@ -115,6 +118,9 @@ class BandState:
     g_A: float
     A_n: float
     A_p: float
+    tunnelling_mass: float = 0.0
+    poole_frenkel_eps_r: float = 0.0
+    dielectric_strength: float = 0.0
 
     @property
     def ni(self) -> float:
@@ -162,6 +168,11 @@ class Semiconductor:
         ii_bp: Impact ionisation b_p (V/m).
         btbt_A: Kane band-to-band prefactor A in ``G = A E^2 exp(-B/E)`` (m^-1 s^-1 V^-2).
         btbt_B: Kane exponent field B (V/m).
+        tunnelling_mass: Tunnelling mass m_t / m0 of Hurkx trap-assisted tunnelling (0: the
+            film has no field-enhanced trap emission).
+        poole_frenkel_eps_r: High-frequency relative permittivity of Poole-Frenkel barrier
+            lowering at charged traps (0: none).
+        dielectric_strength: Field at which the film breaks down (V/m; 0: not known).
         sources: Field name -> citation (with provenance tag).
     """
 
@@ -199,6 +210,9 @@ class Semiconductor:
     ii_bp: float = 0.0
     btbt_A: float = 0.0
     btbt_B: float = 0.0
+    tunnelling_mass: float = 0.0
+    poole_frenkel_eps_r: float = 0.0
+    dielectric_strength: float = 0.0
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -210,7 +224,8 @@ class Semiconductor:
             _check(n, f, getattr(self, f), ">0")
         for f in ("varshni_alpha", "B_rad", "C_n", "C_p", "donor_level", "acceptor_level",
                   "mu_n_activation", "mu_p_activation", "A_n", "A_p", "ii_an", "ii_bn",
-                  "ii_ap", "ii_bp", "dos_exponent", "btbt_A", "btbt_B"):
+                  "ii_ap", "ii_bp", "dos_exponent", "btbt_A", "btbt_B", "tunnelling_mass",
+                  "poole_frenkel_eps_r", "dielectric_strength"):
             _check(n, f, getattr(self, f), ">=0")
         _check(n, "trap_level", self.trap_level, "finite")
         for f in ("mu_n_exponent", "mu_p_exponent"):
@@ -252,6 +267,8 @@ class Semiconductor:
             B_rad=self.B_rad, C_n=self.C_n, C_p=self.C_p,
             donor_level=self.donor_level, acceptor_level=self.acceptor_level,
             g_D=self.g_D, g_A=self.g_A, A_n=self.A_n, A_p=self.A_p,
+            tunnelling_mass=self.tunnelling_mass, poole_frenkel_eps_r=self.poole_frenkel_eps_r,
+            dielectric_strength=self.dielectric_strength,
         )
 
 

@@ -21,9 +21,16 @@ def excess_product(v, w, P: CellParameters):
     return ufl.exp(P.eta_n + P.eta_p) * (ufl.exp(P.beta * (w - v)) - 1.0)
 
 
-def srh(n, p, v, w, P: CellParameters):
-    """Shockley-Read-Hall rate ``(np - ni^2) / (tau_p (n + n1) + tau_n (p + p1))``."""
-    denom = P.tau_p * (n + ufl.exp(P.ln_n1)) + P.tau_n * (p + ufl.exp(P.ln_p1))
+def srh(n, p, v, w, P: CellParameters, enhancement: tuple = (None, None)):
+    """Shockley-Read-Hall rate ``(np - ni^2) / (tau_p (n + n1) + tau_n (p + p1))``.
+
+    ``enhancement = (1 + Gamma_n, 1 + Gamma_p)`` (field-enhanced trap emission, see
+    :mod:`solver.physics.tunnelling`) divides the lifetimes: ``tau -> tau / (1 + Gamma)``.
+    """
+    g_n, g_p = enhancement
+    tau_n = P.tau_n if g_n is None else P.tau_n / g_n
+    tau_p = P.tau_p if g_p is None else P.tau_p / g_p
+    denom = tau_p * (n + ufl.exp(P.ln_n1)) + tau_n * (p + ufl.exp(P.ln_p1))
     return excess_product(v, w, P) / denom
 
 
@@ -40,9 +47,13 @@ def auger(n, p, v, w, P: CellParameters):
 MODELS = {"srh": srh, "radiative": radiative, "auger": auger}
 
 
-def net_recombination(terms: tuple[str, ...], n, p, v, w, P: CellParameters):
-    """Sum of the selected recombination terms (0 if none)."""
+def net_recombination(terms: tuple[str, ...], n, p, v, w, P: CellParameters,
+                      enhancement: tuple = (None, None)):
+    """Sum of the selected recombination terms (0 if none); SRH with its field enhancement."""
     rate = 0.0
     for name in terms:
-        rate = rate + MODELS[name](n, p, v, w, P)
+        if name == "srh":
+            rate = rate + srh(n, p, v, w, P, enhancement)
+        else:
+            rate = rate + MODELS[name](n, p, v, w, P)
     return rate

@@ -193,9 +193,14 @@ def field_map(grid: pv.DataSet, png: str, title: str, fields: list[str] | None =
         raise ValueError(f"no field to draw among {fields}")
     outline = layer_outlines(g)
     aspect = (extent[3] - extent[2]) * s / (extent[1] - extent[0])
-    fig, axs = plt.subplots(len(panels), 1, squeeze=False,
-                            figsize=(8.0, len(panels) * (7.0 * aspect + 1.1) + 0.6))
-    for ax, (name, _, cmap, log) in zip(axs[:, 0], panels):
+    cols = 2 if aspect > 0.35 and len(panels) > 1 else 1  # squarish devices: a 2 x 2 grid
+    rows = -(-len(panels) // cols)
+    width = 8.0 if cols == 1 else 12.0
+    fig, axs = plt.subplots(rows, cols, squeeze=False, figsize=(
+        width, rows * ((width / cols - 1.3) * aspect + 1.1) + 0.6))
+    for ax in axs.ravel()[len(panels):]:
+        ax.set_visible(False)
+    for ax, (name, _, cmap, log) in zip(axs.ravel(), panels):
         d = g.copy()
         vals = d.point_data[name] if name in d.point_data else d.cell_data[name]
         if log:
@@ -217,7 +222,7 @@ def field_map(grid: pv.DataSet, png: str, title: str, fields: list[str] | None =
         fig.colorbar(sm, ax=ax, label=LABELS.get(name, _label(name, log)), fraction=0.04,
                      pad=0.02)
         ax.set_ylabel(f"{names[1]} (nm)")
-    axs[-1, 0].set_xlabel(f"{names[0]} (nm)")
+        ax.set_xlabel(f"{names[0]} (nm)")
     note = f" ({names[1]} stretched x{s:g})" if s != 1 else ""
     fig.suptitle(f"{title}{note}", fontsize=10)
     fig.tight_layout()

@@ -213,21 +213,6 @@ def midpoint_quadrature_metadata() -> dict[str, Any]:
     return {"quadrature_degree": 1}
 
 
-def vtx_writer(comm: MPI.Comm, path: str, functions: list[fem.Function]) -> Any | None:
-    """An ADIOS2 VTX writer (``.bp``, read by ParaView) or None where dolfinx lacks ADIOS2.
-
-    Debian 13's dolfinx 0.9 has it; Debian 12's 0.5.2 is built without ADIOS2.
-    """
-    from dolfinx import common, io
-
-    if not getattr(common, "has_adios2", False) or not hasattr(io, "VTXWriter"):
-        return None
-    params = inspect.signature(io.VTXWriter).parameters
-    if "engine" in params:
-        return io.VTXWriter(comm, path, functions, engine="BP4")
-    return io.VTXWriter(comm, path, functions)
-
-
 def reference_vertices(msh: mesh.Mesh) -> np.ndarray:
     """Vertices of the reference simplex of ``msh`` (interval, triangle, tetrahedron)."""
     tdim = msh.topology.dim

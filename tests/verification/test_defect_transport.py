@@ -1,4 +1,4 @@
-"""Field-enhanced trap emission (Hurkx trap-assisted tunnelling, Poole-Frenkel) against closed forms.
+"""Field-enhanced trap emission (Hurkx trap-assisted tunnelling, Poole-Frenkel) vs closed forms.
 
 - The Hurkx enhancement integral ``Gamma = a int_0^1 exp(a u - K u^1.5) du``: the quadrature of
   the solver against adaptive high-precision quadrature over six decades of field and
@@ -6,8 +6,9 @@
 - In a device: an a-Si p+ / i / n+ diode in reverse bias is generation-limited in its
   uniformly depleted i-layer, so its current with trap-assisted tunnelling is the current without
   it times ``1 + Gamma(F)`` at the i-layer field (mobilities raised so that the generated
-  carriers stay far below n_i, as the fully depleted closed form assumes); with Poole-Frenkel emission ``ln J`` rises
-  linearly with ``sqrt(F)`` with the slope ``beta_PF / kT``, ``beta_PF = sqrt(q^3/(pi eps0 eps))``.
+  carriers stay far below n_i, as the fully depleted closed form assumes); with Poole-Frenkel
+  emission ``ln J`` rises linearly with ``sqrt(F)`` with the slope ``beta_PF / kT``,
+  ``beta_PF = sqrt(q^3/(pi eps0 eps))``.
 """
 
 import math

@@ -103,7 +103,7 @@ def _boundary_facets(cells: np.ndarray, ix: np.ndarray, i: int) -> np.ndarray:
 def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
              x_nodes_nm: Sequence[float] | None = None, width_nm: float = 50.0, ny: int = 2,
              dim: int = 2, contacts: Sequence[str] = ("left", "right"), h_min_nm: float = 1.0,
-             h_max_nm: float = 50.0, growth: float = 1.3, seed: int = 0) -> dict[str, Any]:
+             h_max_nm: float = 50.0, growth: float = 1.1, seed: int = 0) -> dict[str, Any]:
     """Write the structured extrusion of a 1D stack and its metadata.
 
     Args:
@@ -118,7 +118,11 @@ def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
         contacts: Names of the x = 0 and x = L contacts.
         h_min_nm: Default-grid spacing at interfaces and contacts (nm); unused with x_nodes_nm.
         h_max_nm: Default-grid largest spacing (nm); unused with x_nodes_nm.
-        growth: Default-grid neighbour spacing ratio (> 1); unused with x_nodes_nm.
+        growth: Default-grid neighbour spacing ratio (> 1); unused with x_nodes_nm. 1.1, not
+            the 1.3 of the gmsh generators: the cells at a distance d from an interface are
+            ~(growth - 1) d whatever h_min_nm, and the recombination current of a junction
+            carries an error proportional to growth - 1 (1e18 / 1e18 Si diode: 2.2 % at 1.3,
+            0.55 % at 1.1, against a fine 1D mesh); refine growth - 1 with h_min_nm.
         seed: Recorded only (the mesh has no randomness).
 
     Returns:

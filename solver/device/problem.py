@@ -32,6 +32,7 @@ from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..physics import boundary
 from ..physics.edges import edge_geometry
+from ..physics.lumping import lumped_measure
 from .avalanche import LaggedCurrents, fixed_point
 from .coefficients import (
     CellParameters,
@@ -88,10 +89,8 @@ class DeviceProblem:
         self.psi0 = fem.Function(self.V, name="psi_equilibrium")
         self.stats = case.physics.statistics
         self.incomplete = case.physics.incomplete_ionisation
-        tdim = msh.topology.dim
         self.dx = ufl.Measure("dx", domain=msh, metadata=compat.midpoint_quadrature_metadata())
-        self.dxv = ufl.Measure("dx", domain=msh,
-                               metadata=compat.vertex_quadrature_metadata(tdim))
+        self.dxv = lumped_measure(msh)  # box method: dual-cell (Voronoi) lumping
         self.ds = ufl.Measure("ds", domain=msh, subdomain_data=self.dm.facet_tags)
         self.contacts: dict[str, ContactState] = create_contact_states(case, self.dm, self.P)
         self.time = self.levels.coefficients

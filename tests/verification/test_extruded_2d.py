@@ -37,8 +37,10 @@ def test_extruded_mesh_reproduces_1d_iv(comm, shared_tmp, dim):
     pb2, e2, j2 = iv(case2, comm)
     assert pb2.dm.mesh.topology.dim == dim
     assert e2["built_in_potential_V"] == pytest.approx(e1["built_in_potential_V"], abs=1e-9)
+    # 2D: the box-lumped triangles are the 1D scheme row by row; 3D Kuhn tetrahedra: ~1e-5
+    rel = 1e-9 if dim == 2 else 5e-3
     for V in VOLTS:
-        assert j2[V] == pytest.approx(j1[V], rel=5e-3)  # the 0.5 %; seen: ~2e-6
+        assert j2[V] == pytest.approx(j1[V], rel=rel)
     # continuity: the current leaving at the right contact is the one entering at the left
     right = pb2.terminal_current("right")["total"]
     left = pb2.terminal_current("left")["total"]

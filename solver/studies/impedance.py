@@ -45,8 +45,7 @@ def _storage_form(pb: DeviceProblem):
 
 
 def _current_gradients(pb: DeviceProblem, name: str) -> tuple[PETSc.Vec, PETSc.Vec]:
-    x = ufl.SpatialCoordinate(pb.dm.mesh)[0]
-    weight = 1.0 - x if pb.contacts[name].tag == 1 else x
+    weight = pb.weight(name)  # the DC current's weight: 1 on this contact, 0 on the others
     particle = sum(flux(weight) for flux in pb.forms.fluxes(pb.f).values()) * pb.dx
     u = pb.f.u
     disp = pb.P.lam2 * pb.P.eps_r * ufl.dot(ufl.grad(u), ufl.grad(weight)) * pb.dx

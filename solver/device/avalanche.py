@@ -28,32 +28,63 @@ class LaggedCurrents:
         dx: Cell measure for the cell averages.
         magnitudes: UFL |J| of ``"electron"`` and ``"hole"`` (scaled units).
         comm: Communicator of the mesh.
+        alpha: UFL ``alpha_n + alpha_p`` (scaled by the device length), for the bound on the
+            ionisation integral and the weights of the change (None: unknown).
     """
 
     def __init__(self, msh, dx: ufl.Measure, magnitudes: Mapping[str, ufl.core.expr.Expr],
-                 comm: MPI.Comm) -> None:
+                 comm: MPI.Comm, alpha: ufl.core.expr.Expr | None = None) -> None:
         V0 = compat.function_space(msh, "DG", 0)
         self.functions = (fem.Function(V0), fem.Function(V0))
         q0 = ufl.TestFunction(V0)
         self._forms = (fem.form(q0 * dx),
                        *(fem.form(magnitudes[k] * q0 * dx) for k in ("electron", "hole")))
-        self.comm = comm
+        self._alpha = None if alpha is None else fem.form(alpha * q0 * dx)
+        self.comm, self.tdim = comm, msh.topology.dim
 
     def update(self) -> float:
-        """Set the magnitudes from the current state; return their largest relative change."""
+        """Set the magnitudes from the current state; return the largest relative change.
+
+        With the ionisation coefficients known the change is that of the generation
+        ``alpha |J|`` (cells without ionisation cannot matter, however their |J| jitters).
+        """
         from dolfinx.fem import petsc as fem_petsc
 
         vol, *parts = (fem_petsc.assemble_vector(f) for f in self._forms)
-        change = 0.0
+        n = len(vol.array)
+        weight = np.ones(n)
+        if self._alpha is not None:
+            weight = np.abs(fem_petsc.assemble_vector(self._alpha).array[:n] / vol.array[:n])
+        change, scale = 0.0, 0.0
         for lag, part in zip(self.functions, parts, strict=True):
-            n = len(part.array)
             new = np.abs(part.array[:n] / vol.array[:n])
             old = lag.x.array[:n]
-            scale = max(float(np.max(new)), 1e-300)
-            change = max(change, float(np.max(np.abs(new - old))) / scale)
+            if n:
+                change = max(change, float(np.max(weight * np.abs(new - old))))
+                scale = max(scale, float(np.max(weight * new)))
             lag.x.array[:n] = new
             lag.x.scatter_forward()
-        return self.comm.allreduce(change, op=MPI.MAX)
+        change = self.comm.allreduce(change, op=MPI.MAX)
+        scale = self.comm.allreduce(scale, op=MPI.MAX)
+        return change / scale if scale > 0 else 0.0
+
+    def ionisation_bound(self) -> float:
+        """Bound of the ionisation integral ``int (alpha_n + alpha_p) dl`` of any current path.
+
+        1D: the integral across the device itself. 2D / 3D: ``max_cell(alpha) L`` (L the
+        device's scaled extent, 1). It bounds the contraction ratio of the fixed point;
+        ``inf`` when unknown.
+        """
+        if self._alpha is None:
+            return float("inf")
+        from dolfinx.fem import petsc as fem_petsc
+
+        vol, a = (fem_petsc.assemble_vector(f) for f in (self._forms[0], self._alpha))
+        n = len(a.array)
+        if self.tdim == 1:
+            return self.comm.allreduce(float(np.sum(a.array[:n])), op=MPI.SUM)
+        local = float(np.max(a.array[:n] / vol.array[:n])) if n else 0.0
+        return self.comm.allreduce(local, op=MPI.MAX)
 
 
 def fixed_point(solve: Callable[[], NewtonResult], lagged: LaggedCurrents,
@@ -82,6 +113,10 @@ def fixed_point(solve: Callable[[], NewtonResult], lagged: LaggedCurrents,
             return res
         changes.append(lagged.update())
         c = changes[-1]
+        bound = 10.0 * lagged.ionisation_bound()  # paths in 2D / 3D may exceed L
+        if bound < 1.0 and c * bound / (1.0 - bound) < 1e-9:
+            # the contraction ratio is at most the ionisation integral: the rest is below 1e-9
+            return NewtonResult(True, total, res.reason, res.max_update)
         rates = [b / a for a, b in zip(changes[-6:-1], changes[-5:]) if a > 0]
         r = max(rates) if len(rates) >= 3 else 0.5
         if c < 1e-12 or (r < 1 and c * r / (1 - r) < 1e-9) or (c < 1e-8 and r >= 0.5):

@@ -28,7 +28,7 @@ CELL_FIELDS = (
     "eps_r", "lnNc", "lnNv", "eta_n", "eta_p", "ND", "NA", "mu_n", "mu_p", "tau_n", "tau_p",
     "ln_n1", "ln_p1", "B_rad", "C_n", "C_p", "ED", "EA", "g_D", "g_A", "semi",
     "inv_cmax", "u_ion", "N_fixed", "ii_an", "ii_bn", "ii_ap", "ii_bp", "bb_A", "bb_B",
-    "tat_an", "tat_kn", "tat_ap", "tat_kp", "pf_b",
+    "tat_an", "tat_kn", "tat_ap", "tat_kp", "pf_b", "inv_tau_t", "ln_n1t", "ln_p1t",
 )
 
 
@@ -159,17 +159,26 @@ def breakdown_values(case: Case, index: int, s: Scaling) -> dict[str, float]:
 
 
 def defect_values(state: BandState, s: Scaling) -> dict[str, float]:
-    """Scaled Hurkx (trap-assisted tunnelling) and Poole-Frenkel coefficients of a layer.
+    """Scaled deep-defect channel of a layer: lifetime, emission levels, Hurkx, Poole-Frenkel.
 
-    The trap sits ``trap_level`` above the intrinsic level; ``E_c - E_t`` and ``E_t - E_v`` are
-    the electron's and the hole's tunnelling energies (zeros where the film has no data).
+    ``tau_t = 1 / (sigma v_th N_t)`` with ``v_th = 1e7 cm/s (T / 300 K)^1/2``; the level sits
+    ``defect_level`` above the intrinsic level, so ``E_c - E_t`` and ``E_t - E_v`` are the
+    electron's and the hole's tunnelling energies. Zeros where the film has no such defects.
     """
     kT = k_B * state.T
+    if state.defect_density <= 0:
+        return {"inv_tau_t": 0.0, "ln_n1t": 0.0, "ln_p1t": 0.0, "tat_an": 0.0, "tat_kn": 0.0,
+                "tat_ap": 0.0, "tat_kp": 0.0, "pf_b": 0.0}
+    v_th = 1e5 * math.sqrt(state.T / T_REF)  # m/s
+    inv_tau = state.defect_cross_section * v_th * state.defect_density  # 1/s
+    ln_ni = 0.5 * math.log(state.Nc * state.Nv / s.C0**2) - 0.5 * state.Eg / kT
     Ec_Ei = 0.5 * state.Eg + 0.5 * kT * math.log(state.Nc / state.Nv)
-    dEn = Ec_Ei - state.trap_level
+    dEn = Ec_Ei - state.defect_level
     an, kn = hurkx_coefficients(dEn, state.tunnelling_mass, kT, s.E0)
     ap, kp = hurkx_coefficients(state.Eg - dEn, state.tunnelling_mass, kT, s.E0)
-    return {"tat_an": an, "tat_kn": kn, "tat_ap": ap, "tat_kp": kp,
+    return {"inv_tau_t": inv_tau * s.C0 / s.R0,
+            "ln_n1t": ln_ni + state.defect_level / kT, "ln_p1t": ln_ni - state.defect_level / kT,
+            "tat_an": an, "tat_kn": kn, "tat_ap": ap, "tat_kp": kp,
             "pf_b": poole_frenkel_coefficient(state.poole_frenkel_eps_r, state.T, s.E0)}
 
 

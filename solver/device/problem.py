@@ -30,7 +30,7 @@ from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
 from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
-from ..physics import boundary
+from ..physics import boundary, generation
 from ..physics.edges import edge_geometry
 from ..physics.lumping import lumped_measure
 from .avalanche import LaggedCurrents, fixed_point
@@ -96,15 +96,15 @@ class DeviceProblem:
         self.time = self.levels.coefficients
         self.geo = edge_geometry(msh)
         self.forms = DeviceForms(self.P, self.contacts, (self.dx, self.dxv, self.ds),
-                                 self.geo, self.stats, self.incomplete,
-                                 case.physics.recombination, self.time,
-                                 case.physics.impact_ionisation, case.physics.band_to_band,
-                                 case.physics.trap_assisted_tunnelling, case.physics.poole_frenkel)
+                                 self.geo, case.physics, self.time,
+                                 any(case.materials.get(ly.material).defect_density > 0
+                                     for ly in case.layers))
         self.f = Fields.of(self.base + self.sol, self.species)
         self._lagged: LaggedCurrents | None = None
         if case.physics.impact_ionisation:
             self._lagged = LaggedCurrents(
-                msh, self.dx, {k: self.current_magnitude(k) for k in ("electron", "hole")}, comm)
+                msh, self.dx, {k: self.current_magnitude(k) for k in ("electron", "hole")}, comm,
+                sum(generation.ionisation_coefficients(self.f.u, self.P)))
             self.forms.lagged = self._lagged.functions
         self._old = (Fields.of(self.levels.old1, self.species),
                      Fields.of(self.levels.old2, self.species))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import ufl
 from dolfinx import fem
 
+from ..case import Physics
 from ..physics import boundary, carriers, generation, ions, poisson, recombination, tunnelling
 from ..physics.edges import EdgeGeometry
 from .coefficients import CellParameters
@@ -56,23 +57,22 @@ class DeviceForms:
         contacts: Contact states.
         measures: ``(dx_flux, dx_lumped, ds)``.
         geo: Edge geometry of the mesh (EAFE).
-        statistics: Carrier statistics.
-        incomplete: Incomplete ionisation.
-        recombination_terms: Bulk recombination terms.
+        physics: The case's model switches.
         time: BDF coefficients.
+        defects: Whether some film has a deep-defect channel (``defect_density``).
     """
 
     def __init__(self, P: CellParameters, contacts: dict[str, ContactState], measures: tuple,
-                 geo: EdgeGeometry, statistics: str, incomplete: bool,
-                 recombination_terms: tuple[str, ...], time: TimeCoefficients,
-                 impact: bool = False, btbt: bool = False, tat: bool = False,
-                 pf: bool = False) -> None:
+                 geo: EdgeGeometry, physics: Physics, time: TimeCoefficients,
+                 defects: bool = False) -> None:
         self.P, self.contacts, self.geo = P, contacts, geo
         self.dx, self.dxv, self.ds = measures
-        self.stats, self.incomplete, self.rec = statistics, incomplete, recombination_terms
+        self.stats, self.incomplete = physics.statistics, physics.incomplete_ionisation
+        self.rec = physics.recombination
         self.time = time
-        self.impact, self.btbt = impact, btbt
-        self.tat, self.pf = tat, pf
+        self.impact, self.btbt = physics.impact_ionisation, physics.band_to_band
+        self.tat, self.pf = physics.trap_assisted_tunnelling, physics.poole_frenkel
+        self.defects = defects
         self.lagged = None  # (|J_n|, |J_p|) cell-wise, set by the problem with impact ionisation
 
     # -- pieces ---------------------------------------------------------------------------
@@ -139,7 +139,8 @@ class DeviceForms:
         n, p, conc = self.densities(f)
         rho = poisson.space_charge(n, p, P, self.incomplete, ions.ion_charge(conc, P))
         R = recombination.net_recombination(self.rec, n, p, f.v, f.w, P,
-                                            tunnelling.enhancement(f.u, P, self.tat, self.pf))
+                                            tunnelling.enhancement(f.u, P, self.tat, self.pf)
+                                            if self.defects else None)
         J = self.fluxes(f)
         F = poisson.poisson_residual(f.u, t[0], rho, P, dx, dxv)
         F += J["electron"](t[1]) * dx - R * t[1] * dxv

@@ -63,6 +63,8 @@ UNITS: dict[str, str] = {
     "sigma_e_activation": "sigma_e_activation_eV", "site_density": "site_density_cm3",
     "electronic_donors": "electronic_donors_cm3", "btbt_A": "btbt_A_per_cm_s_V2",
     "btbt_B": "btbt_B_V_per_cm", "dielectric_strength": "dielectric_strength_V_per_cm",
+    "defect_density": "defect_density_cm3", "defect_level": "defect_level_eV",
+    "defect_cross_section": "defect_cross_section_cm2",
     "stern_capacitance": "stern_capacitance_uF_per_cm2", "concentration": "concentration_cm3",
     "D": "D_cm2_per_s", "activation": "activation_eV",
 }

@@ -96,6 +96,9 @@ class BandState:
         tunnelling_mass: Hurkx trap-assisted tunnelling mass over m0 (0: none).
         poole_frenkel_eps_r: High-frequency permittivity of Poole-Frenkel emission (0: none).
         dielectric_strength: Breakdown field of the film (V/m; 0: unknown).
+        defect_density: Deep defect density N_t of the field-assisted channel (m^-3; 0: none).
+        defect_level: Its level relative to the intrinsic level (J).
+        defect_cross_section: Its capture cross-section (m^2).
     """
 
     T: float
@@ -121,6 +124,9 @@ class BandState:
     tunnelling_mass: float = 0.0
     poole_frenkel_eps_r: float = 0.0
     dielectric_strength: float = 0.0
+    defect_density: float = 0.0
+    defect_level: float = 0.0
+    defect_cross_section: float = 1e-19
 
     @property
     def ni(self) -> float:
@@ -173,6 +179,12 @@ class Semiconductor:
         poole_frenkel_eps_r: High-frequency relative permittivity of Poole-Frenkel barrier
             lowering at charged traps (0: none).
         dielectric_strength: Field at which the film breaks down (V/m; 0: not known).
+        defect_density: Density of the film's deep defects (dangling bonds, vacancies) that
+            carry field-assisted generation (m^-3; 0: none). Their lifetime is
+            ``1 / (sigma v_th N_t)``; trap-assisted tunnelling and Poole-Frenkel emission
+            enhance this channel (the ordinary SRH lifetimes stay unenhanced).
+        defect_level: Level of those defects relative to the intrinsic level (J).
+        defect_cross_section: Their capture cross-section (m^2).
         sources: Field name -> citation (with provenance tag).
     """
 
@@ -213,6 +225,9 @@ class Semiconductor:
     tunnelling_mass: float = 0.0
     poole_frenkel_eps_r: float = 0.0
     dielectric_strength: float = 0.0
+    defect_density: float = 0.0
+    defect_level: float = 0.0
+    defect_cross_section: float = 1e-19
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -225,9 +240,13 @@ class Semiconductor:
         for f in ("varshni_alpha", "B_rad", "C_n", "C_p", "donor_level", "acceptor_level",
                   "mu_n_activation", "mu_p_activation", "A_n", "A_p", "ii_an", "ii_bn",
                   "ii_ap", "ii_bp", "dos_exponent", "btbt_A", "btbt_B", "tunnelling_mass",
-                  "poole_frenkel_eps_r", "dielectric_strength"):
+                  "poole_frenkel_eps_r", "dielectric_strength", "defect_density"):
             _check(n, f, getattr(self, f), ">=0")
         _check(n, "trap_level", self.trap_level, "finite")
+        _check(n, "defect_level", self.defect_level, "finite")
+        _check(n, "defect_cross_section", self.defect_cross_section, ">0")
+        if abs(self.defect_level) >= self.Eg / 2:
+            raise MaterialError(f"material '{n}': defect_level must lie inside the gap")
         for f in ("mu_n_exponent", "mu_p_exponent"):
             _check(n, f, getattr(self, f), "finite")
         if abs(self.trap_level) >= self.Eg / 2:
@@ -268,7 +287,8 @@ class Semiconductor:
             donor_level=self.donor_level, acceptor_level=self.acceptor_level,
             g_D=self.g_D, g_A=self.g_A, A_n=self.A_n, A_p=self.A_p,
             tunnelling_mass=self.tunnelling_mass, poole_frenkel_eps_r=self.poole_frenkel_eps_r,
-            dielectric_strength=self.dielectric_strength,
+            dielectric_strength=self.dielectric_strength, defect_density=self.defect_density,
+            defect_level=self.defect_level, defect_cross_section=self.defect_cross_section,
         )
 
 

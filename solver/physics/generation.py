@@ -29,6 +29,12 @@ def field_magnitude(u):
     return ufl.sqrt(ufl.dot(ufl.grad(u), ufl.grad(u)) + _TINY**2)
 
 
+def ionisation_coefficients(u, P: CellParameters):
+    """Scaled ``(alpha_n, alpha_p) = a exp(-b / |E|)`` (0 where a layer has no coefficients)."""
+    E = field_magnitude(u)
+    return P.ii_an * ufl.exp(-P.ii_bn / E), P.ii_ap * ufl.exp(-P.ii_bp / E)
+
+
 def impact_ionisation(u, Jn_abs, Jp_abs, P: CellParameters):
     """Scaled impact-ionisation pair generation rate for current magnitudes ``|J_n|, |J_p|``.
 
@@ -37,9 +43,8 @@ def impact_ionisation(u, Jn_abs, Jp_abs, P: CellParameters):
     regions where the generated carriers are ultra-minority; the lagged fixed point converges
     with rate equal to the ionisation integral and stops converging at avalanche breakdown.
     """
-    E = field_magnitude(u)
-    return (P.ii_an * ufl.exp(-P.ii_bn / E) * Jn_abs
-            + P.ii_ap * ufl.exp(-P.ii_bp / E) * Jp_abs)
+    alpha_n, alpha_p = ionisation_coefficients(u, P)
+    return alpha_n * Jn_abs + alpha_p * Jp_abs
 
 
 def band_to_band(u, n, p, v, w, P: CellParameters):

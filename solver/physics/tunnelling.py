@@ -1,8 +1,11 @@
-"""Field enhancement of trap-assisted (SRH) generation-recombination in defective films.
+"""Field enhancement of generation-recombination through the deep defects of amorphous films.
 
-Both laws multiply the SRH emission-capture rates of a trap by ``1 + Gamma(F)``, i.e. the SRH
-lifetimes become ``tau / (1 + Gamma)`` (detailed balance is kept: the rate still vanishes at
-equilibrium). They act only where a layer's material has the coefficients.
+A film's deep defect level (density N_t at E_t, :func:`solver.physics.recombination.deep_defects`)
+exchanges carriers with the bands faster in a strong field: both laws multiply its emission and
+capture rates by ``1 + Gamma(F)``, i.e. its lifetimes become ``tau_t / (1 + Gamma)`` (detailed
+balance is kept: the rate still vanishes at equilibrium). They act only where a layer's material
+has the coefficients; the layer's ordinary SRH lifetime (band-tail recombination) is not
+enhanced.
 
 - Hurkx trap-assisted tunnelling (Hurkx, de Graaff, Kloosterman, Knuvers, IEEE TED 39, 331
   (1992)): carriers tunnel from the trap into the band through the field-tilted barrier,
@@ -135,9 +138,7 @@ def poole_frenkel_factor(u, b):
 
 
 def enhancement(u, P: CellParameters, tat: bool, pf: bool):
-    """``(1 + Gamma_n, 1 + Gamma_p)`` of the SRH lifetimes (UFL; None, None if both off)."""
-    if not (tat or pf):
-        return None, None
+    """``(1 + Gamma_n, 1 + Gamma_p)`` of the deep-defect lifetimes (UFL; ``(1, 1)`` if off)."""
     g_n, g_p = 1.0, 1.0
     if tat:
         g_n = g_n + hurkx_gamma(u, P.tat_an, P.tat_kn)

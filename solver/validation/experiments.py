@@ -38,9 +38,17 @@ def measured() -> dict[str, Any]:
 
 
 def applicable(case_path: Path, sets: Sequence[str]) -> list[str]:
-    """The overrides of ``sets`` that apply to a case (others, e.g. a layer it lacks, dropped)."""
+    """The overrides of ``sets`` that apply to a case (others, e.g. a layer it lacks, dropped).
+
+    An override of a contact the case does not have (``contacts.NAME.key``) does not apply
+    either: it would create a contact.
+    """
     keep = []
+    contacts = set(load_case(case_path).contacts)
     for s in sets:
+        parts = s.split("=", 1)[0].strip().split(".")
+        if parts[0] == "contacts" and len(parts) > 2 and parts[1] not in contacts:
+            continue
         try:
             load_case(case_path, [*keep, s])
             keep.append(s)

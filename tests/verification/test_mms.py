@@ -15,6 +15,7 @@ import pytest
 import ufl
 from dolfinx import fem, mesh
 
+from solver.case import Physics
 from solver.device.coefficients import CELL_FIELDS, CellParameters
 from solver.device.residual import DeviceForms, Fields, TimeCoefficients
 from solver.numerics import compat
@@ -63,7 +64,7 @@ def solve_on(N, comm):
     dx = ufl.Measure("dx", msh, metadata=compat.midpoint_quadrature_metadata())
     dxv = ufl.Measure("dx", msh, metadata=compat.vertex_quadrature_metadata(1))
     time = TimeCoefficients(*(compat.constant(msh, c) for c in (0.0, 1.0, -1.0, 0.0)))
-    forms = DeviceForms(P, {}, (dx, dxv, ufl.ds), geo, "boltzmann", False, ("srh",), time)
+    forms = DeviceForms(P, {}, (dx, dxv, ufl.ds), geo, Physics(), time)
     state = Fields.of(sol, [])
     F = forms.coupled(state, state, state, t, transient=False)
     F -= (f_psi * t[0] + f_n * t[1] + f_p * t[2]) * dxv

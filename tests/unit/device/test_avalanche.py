@@ -10,6 +10,9 @@ class Contracting:
     def __init__(self, ratio: float) -> None:
         self.ratio, self.change = ratio, 1.0
 
+    def ionisation_bound(self):
+        return float('inf')  # unknown: the observed rates decide
+
     def update(self) -> float:
         self.change *= self.ratio
         return self.change
@@ -44,3 +47,22 @@ def test_failed_newton_solve_is_returned_as_is():
     solve, calls = newton(ok=False)
     res = fixed_point(solve, Contracting(0.3))
     assert not res.converged and res.reason == -3 and len(calls) == 1
+
+
+def test_a_vanishing_ionisation_integral_converges_at_once():
+    """Round-off changes of the magnitudes (no contraction visible) with no field to ionise:
+    the bound on the ionisation integral says the lag cannot matter."""
+    from solver.numerics.newton import NewtonResult
+
+    class NoField:
+        calls = 0
+
+        def ionisation_bound(self):
+            return 0.0
+
+        def update(self):
+            NoField.calls += 1
+            return 1e-5  # noise that never contracts
+
+    res = fixed_point(lambda: NewtonResult(True, 2, 4, 0.0), NoField())
+    assert res.converged and NoField.calls == 1

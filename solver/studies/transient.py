@@ -68,8 +68,10 @@ def initial_step(pb: DeviceProblem, t_end: float) -> float:
     """Default first step (s): 0.1 x the shortest dielectric relaxation time of the electrolytes.
 
     ``tau = eps0 eps_r / sigma_ion`` with ``sigma_ion = sum q^2 z^2 c D / (k T)``: nothing
-    happens in an electrolyte on shorter times, and far shorter steps drown the 1/dt terms in
-    round-off. Without an electrolyte: 1e-12 s. At most ``t_end / 1000``.
+    happens in an electrolyte on shorter times. Without an electrolyte: 1e-12 s. Bounded below
+    by ``1e-9 t0`` (t0 the time scale of the scaled equations, ~L^2 / (mu V_T)): shorter steps
+    drown the 1/dt terms in round-off (a 2.2 mm pellet: t0 ~ 2e3 s, so 2 us, where 0.1 tau
+    would be 0.9 ns). At most ``t_end / 1000``.
     """
     T = pb.temperature
     taus = []
@@ -82,7 +84,7 @@ def initial_step(pb: DeviceProblem, t_end: float) -> float:
         if sigma > 0:
             taus.append(eps0 * pb.P.states[i].eps_r / sigma)
     dt = 0.1 * min(taus) if taus else 1e-12
-    return min(dt, t_end / 1000.0)
+    return min(max(dt, 1e-9 * pb.scaling.t0), t_end / 1000.0)
 
 
 def simulate(pb: DeviceProblem, study: Study,

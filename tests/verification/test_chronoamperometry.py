@@ -19,9 +19,11 @@ def test_chronoamperometry_settles_on_the_dc_leakage_state(comm, shared_tmp):
     assert J_tr == pytest.approx(J_dc, rel=1e-6)
     assert tr["effective_conductivity_S_per_cm"] == pytest.approx(
         leak["effective_conductivity_S_per_cm"][leak["voltage_V"].index(-1.0)], rel=1e-6)
-    # at the end the current is electronic: ions blocked, double layers charged
+    # at the end the current is electronic: ions blocked, double layers charged (the ions'
+    # diffusion time across the 2.2 mm pellet, L^2 / D, is ~19 days: at 24 h their current is
+    # down to ~1e-4 of the total)
     t = tr["transient"]
-    assert abs(t["ionic_A_per_cm2"][-1]) < 1e-6 * abs(J_tr)
+    assert abs(t["ionic_A_per_cm2"][-1]) < 1e-3 * abs(J_tr)
     assert abs(t["displacement_A_per_cm2"][-1]) < 1e-6 * abs(J_tr)
     # and at the start it is the ions' (and the dielectric's) charging current, far larger
     assert abs(t["current_density_A_per_cm2"][0]) > 1e3 * abs(J_tr)

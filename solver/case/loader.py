@@ -167,6 +167,8 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
         raise CaseError("must be > 1", file=file, key="mesh.growth")
     if solv["min_bias_step_V"] > solv["bias_step_V"]:
         raise CaseError("must not exceed bias_step_V", file=file, key="solver.min_bias_step_V")
+    if solv["bias_step_V"] > solv["max_bias_step_V"]:
+        raise CaseError("must not exceed max_bias_step_V", file=file, key="solver.bias_step_V")
     return Case(
         name=top["name"], path=file, description=top["description"],
         temperatures=top["temperature_K"], layers=layers, contacts=contacts, materials=lib,
@@ -180,7 +182,8 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
                         poole_frenkel=phys["poole_frenkel"]),
         solver=SolverOptions(
             max_iterations=solv["max_iterations"], update_tolerance=solv["update_tolerance"],
-            bias_step=solv["bias_step_V"], min_bias_step=solv["min_bias_step_V"],
+            bias_step=solv["bias_step_V"], max_bias_step=solv["max_bias_step_V"],
+            min_bias_step=solv["min_bias_step_V"],
             linear_solver=solv["linear_solver"],
             petsc_options=_petsc_options(solv["petsc_options"], file)),
         mesh=MeshOptions(min_spacing=None if mesh["min_nm"] is None else mesh["min_nm"] * 1e-9,

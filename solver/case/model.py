@@ -152,7 +152,8 @@ class SolverOptions:
 
     max_iterations: int = 60
     update_tolerance: float = 1e-9
-    bias_step: float = 0.05
+    bias_step: float = 1.0
+    max_bias_step: float = 10.0
     min_bias_step: float = 1e-4
     linear_solver: str = "auto"
     petsc_options: dict[str, str] = field(default_factory=dict)

@@ -170,8 +170,11 @@ SOLVER: dict[str, Key] = {
     "max_iterations": Key("int", "Newton iterations per solve", default=60, check="positive"),
     "update_tolerance": Key("number", "converged when max |Newton update| < this (units of "
                             "kT/q)", default=1e-9, check="positive"),
-    "bias_step_V": Key("number", "largest bias step of the continuation (V)", default=0.05,
-                       check="positive"),
+    "bias_step_V": Key("number", "first bias step of the continuation (V); steps double "
+                       "while Newton converges in <= 6 iterations and halve when it fails",
+                       default=1.0, check="positive"),
+    "max_bias_step_V": Key("number", "largest bias step of the continuation (V)", default=10.0,
+                           check="positive"),
     "min_bias_step_V": Key("number", "smallest bias step before giving up (V)", default=1e-4,
                            check="positive"),
     "linear_solver": Key("str", "direct solver: auto (KLU serial, MUMPS parallel), mumps, "

@@ -30,6 +30,7 @@ from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat
 from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
+from ..numerics.steps import slotboom_step
 from ..physics import boundary, generation
 from ..physics.edges import edge_geometry
 from ..physics.lumping import lumped_measure
@@ -54,6 +55,8 @@ from .series import SeriesResistance
 from .timelevels import TimeLevels
 
 log = logging.getLogger(__name__)
+
+RESPONSE_STEP_V = 1e-5  # bias change of the finite-difference residual in bias_response (V)
 
 
 class DeviceProblem:
@@ -150,7 +153,7 @@ class DeviceProblem:
     def _coupled_solver(self, transient: bool) -> NewtonSolver:
         F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)
         return NewtonSolver(F, self.sol, self.bcs, self.comm, before_step=self._renormalise,
-                            **self._kw)
+                            step_map=self._carrier_steps, **self._kw)
 
     def _current_form(self, name: str, transient: bool) -> dict:
         return self.forms.contact_current(self.f, *self._old, self.weight(name), transient)
@@ -217,33 +220,54 @@ class DeviceProblem:
                 self.base.x.array[dofs] = targets[comp]
                 self.sol.x.array[dofs] = 0.0
 
-    def predict_bias(self, name: str, V: float, history: list[tuple[float, np.ndarray]]) -> None:
-        """Initial guess for contact ``name`` at ``V`` from converged ``(bias, state)`` pairs.
+    def bias_response(self, name: str) -> np.ndarray:
+        """``d(state)/dV`` at the current converged DC state for contact ``name`` (per volt).
 
-        Two points: secant extrapolation of the whole state. One point: the layer touching the
-        contact moves with it (potential and quasi-Fermi potentials shift by the bias change),
-        so the change drops where the physics puts it (junctions, barriers) instead of across
-        the contact's first, tiny cell, where it would fake a huge field (and, with impact
-        ionisation, runaway generation) in the first Newton iterations.
+        The linear response of the coupled system to the bias the device sees at the contact
+        (one residual assembly and one solve with the Jacobian of the last Newton iteration),
+        with the contact's own values: call right after a converged :meth:`solve`. Local array
+        like :meth:`solution_array`.
+        """
+        V = self.contacts[name].bias
+        held = self.base.x.array.copy()
+        moved = {}
+
+        def perturb(on: bool) -> None:
+            self.set_device_bias(name, V + RESPONSE_STEP_V if on else V)
+            self.base.x.scatter_forward()
+            if on:
+                moved["base"] = self.base.x.array.copy()
+
+        du = self.dd_solver.linear_response(perturb, RESPONSE_STEP_V)
+        return du + (moved["base"] - held) / RESPONSE_STEP_V  # + the contact's own values
+
+    def predict_bias(self, name: str, V: float,
+                     history: list[tuple[float, np.ndarray, np.ndarray]]) -> None:
+        """Apply ``V`` to contact ``name`` with an initial guess from converged points.
+
+        ``history`` holds ``(device bias, state, d(state)/dV)`` of converged points, newest
+        last. The guess is the tangent from the newest point (:meth:`bias_response`): the
+        linear response puts the bias change where the physics puts it (junctions, barriers,
+        double layers) instead of across the contact's first, tiny cell, where it would fake a
+        huge field (and, with impact ionisation, runaway generation) in the first Newton
+        iterations. With an older point too, the quadratic through both points with that slope
+        (Hermite). With series resistance the step is in the device bias :meth:`set_bias`
+        chooses.
         """
         free = self._free
-        if len(history) >= 2 and history[-1][0] != history[-2][0]:
-            (V0, x0), (V1, x1) = history[-2], history[-1]
-            x = x1 + (x1 - x0) * (V - V1) / (V1 - V0)
-        elif history:
-            V1, x1 = history[-1]
-            x = x1.copy()
-            cs = self.contacts[name]
-            cells = self.dm.layer_cells(cs.layer)
-            for comp in range(3):
-                dofs = fem.locate_dofs_topological(self.W.sub(comp), self.dm.mesh.topology.dim,
-                                                   cells)
-                x[dofs] += (V - V1) / self.scaling.V_ref
-        else:
-            x = self.solution_array()
+        self.set_bias(name, V)
+        x = self.solution_array()
+        if history:
+            V1, x1, t1 = history[-1]
+            dV = self.contacts[name].bias - V1
+            step = t1 * dV
+            if len(history) >= 2 and history[-2][0] != V1:
+                V0, x0, _ = history[-2]
+                h = V0 - V1
+                step = step + (x0 - x1 - t1 * h) * (dV / h) ** 2
+            x = x1 + step
         self.base.x.array[free] = x[free]
         self.sol.x.array[free] = 0.0
-        self.set_bias(name, V)
         self.base.x.scatter_forward()
         self.sol.x.scatter_forward()
 
@@ -262,6 +286,21 @@ class DeviceProblem:
         self.applied.update(state[3])
         self.base.x.scatter_forward()
         self.sol.x.scatter_forward()
+
+    def _carrier_steps(self, y: np.ndarray) -> np.ndarray:
+        """Take the Newton steps of v and w in their Slotboom variables, in place.
+
+        ``y`` is the Newton direction (update ``-y``), see
+        :func:`solver.numerics.steps.slotboom_step`. Returns the mask of the carrier entries:
+        their steps are bounded (logarithmic in the density change) and not damped again.
+        """
+        blocks = y.reshape(-1, self.nc)
+        beta = float(self.P.beta.value)
+        for comp, sign in ((1, -1.0), (2, 1.0)):
+            blocks[:, comp] = -slotboom_step(-blocks[:, comp], sign, beta)
+        bounded = np.zeros((len(y) // self.nc, self.nc), dtype=bool)
+        bounded[:, 1:3] = True
+        return bounded.ravel()
 
     def _renormalise(self) -> None:
         """Requantise ``base`` (:mod:`solver.numerics.compensated`) before each Newton update."""

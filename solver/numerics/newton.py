@@ -25,6 +25,9 @@ from . import compat, constraints
 
 _ids = itertools.count()
 
+#: updates below FLOOR x tol that stop shrinking (ratio > 1/4) count as converged
+FLOOR = 10.0
+
 #: SNES converged reasons by code (names as PETSc prints them)
 REASONS = {
     2: "CONVERGED_FNORM_ABS", 3: "CONVERGED_FNORM_RELATIVE", 4: "CONVERGED_SNORM_RELATIVE",
@@ -83,14 +86,20 @@ class NewtonSolver:
         before_step: Optional callback run before each update is applied; it may change the
             representation of ``u`` (not its value), e.g. to renormalise compensated unknowns.
         max_step: Largest update component after damping (a trust region; scaled units).
+        step_map: Optional callback that changes the Newton direction ``y`` (local array,
+            in place; the update is ``-y``) before damping, e.g. to apply steps of
+            quasi-Fermi potentials in their Slotboom variables (:mod:`.steps`); it returns a
+            mask of the entries it has bounded itself (not damped again), or None.
     """
 
     def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
                  max_iterations: int = 60, update_tolerance: float = 1e-9,
                  damping_threshold: float = 1.0, linear_solver: str = "auto",
                  petsc_options: dict[str, Any] | None = None,
-                 before_step: Any = None, max_step: float = np.inf) -> None:
+                 before_step: Any = None, max_step: float = np.inf,
+                 step_map: Any = None) -> None:
         self.u, self.bcs, self.comm = u, bcs, comm
+        self.step_map = step_map
         self.max_step = max_step
         self.before_step = before_step
         self.constraints: list = []  # RowConstraint (see solver.numerics.constraints)
@@ -100,7 +109,7 @@ class NewtonSolver:
         self.b = self.x.duplicate()
         self.A = compat.create_matrix(self.a)
         self.tol, self.max_it, self.d0 = update_tolerance, max_iterations, damping_threshold
-        self._last_update = math.inf
+        self._last_update = self._previous_update = math.inf
         self.prefix = f"interphase{next(_ids)}_"
         opts = PETSc.Options()
         defaults = {
@@ -145,11 +154,15 @@ class NewtonSolver:
 
     def _damp(self, x: PETSc.Vec, y: PETSc.Vec) -> tuple[PETSc.Vec, bool]:
         arr = y.getArray()
+        bounded = self.step_map(arr) if self.step_map is not None else None
         big = np.abs(arr) > self.d0
+        if bounded is not None:
+            big &= ~bounded
         if np.any(big):
             a = np.abs(arr[big])
             arr[big] = np.sign(arr[big]) * np.minimum(self.d0 * (1.0 + np.log(a / self.d0)),
                                                       self.max_step)
+        self._previous_update = self._last_update
         self._last_update = self.comm.allreduce(
             float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
         if self.before_step is not None:
@@ -164,6 +177,12 @@ class NewtonSolver:
             # Newton converges quadratically: once an update below tol has been applied the
             # remaining error is ~tol^2, which the compensated unknowns can represent
             return 4
+        if it > 1 and self._last_update < FLOOR * self.tol \
+                and self._last_update > 0.25 * self._previous_update:
+            # the updates stopped shrinking just above tol: the round-off floor of a nearly
+            # singular mode (e.g. the potential of a cell between blocking electrodes); more
+            # iterations only redraw the noise
+            return 4
         if it >= self.max_it:
             return -5
         return 0
@@ -177,7 +196,7 @@ class NewtonSolver:
     def solve(self) -> NewtonResult:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
-        self._last_update = math.inf
+        self._last_update = self._previous_update = math.inf
         try:
             self.snes.solve(None, self.x)
             reason = self.snes.getConvergedReason()
@@ -187,6 +206,37 @@ class NewtonSolver:
         self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
         return NewtonResult(converged=reason > 0, iterations=self.snes.getIterationNumber(),
                             reason=reason, max_update=self._last_update)
+
+    def linear_response(self, perturb: Any, size: float) -> np.ndarray:
+        """``du/dp`` of the solution for a parameter change made by ``perturb`` (local array).
+
+        Call right after a converged :meth:`solve`: it reuses the Jacobian factorised in that
+        solve's last iteration, so the response costs one residual assembly and one pair of
+        triangular solves. With ``F(u, p)`` the residual, the response solves
+        ``J du = -(F(u, p + size) - F(u, p)) / size``; ``F(u, p)`` is the converged residual
+        (round-off) and is left out.
+
+        Args:
+            perturb: Callable ``(on: bool)`` that changes the parameter by ``size`` (``True``)
+                and back (``False``), e.g. a contact bias.
+            size: The parameter change (its unit sets the response's).
+
+        Returns:
+            The response at every local dof (owned and ghost), per unit of the parameter.
+        """
+        perturb(True)
+        try:
+            self._residual(self.snes, self.x, self.b)
+        finally:
+            perturb(False)
+        du = self.x.duplicate()
+        self.snes.getKSP().solve(self.b, du)
+        du.scale(-1.0 / size)
+        du.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+        with du.localForm() as loc:
+            out = loc.array.copy()
+        du.destroy()
+        return out
 
     def destroy(self) -> None:
         """Free PETSc objects."""

@@ -5,14 +5,21 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ..case import SolverOptions
 from ..device.problem import DeviceProblem
-from ..numerics.continuation import ContinuationStopped, continue_to
+from ..numerics.continuation import ContinuationStopped, Reached, StepControl, continue_to
 from ..results.progress import Progress
 from ..units import in_key_units, per_si
 
 log = logging.getLogger(__name__)
 
 A_PER_CM2 = per_si("current_density_A_per_cm2")  # A/m^2 -> A/cm^2
+
+
+def step_control(solver: SolverOptions) -> StepControl:
+    """The bias steps of a case's ``[solver]`` section (V)."""
+    return StepControl(first=solver.bias_step, largest=solver.max_bias_step,
+                       smallest=solver.min_bias_step)
 
 
 def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Progress,
@@ -34,23 +41,25 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
         stopped early.
     """
     eq_state = pb.snapshot()
+    # (device bias, state, d(state)/dV) of converged points, for the predictor
+    eq_point = (0.0, pb.solution_array(), pb.bias_response(contact))  # right after equilibrium
     volts = sorted(set(voltages))
     branches = [[v for v in volts if v >= 0], [v for v in volts if v < 0][::-1]]
     records: list[dict[str, float]] = []
     problems: list[str] = []
-    s = pb.case.solver
-
-    history: list[tuple[float, Any]] = []
+    control = step_control(pb.case.solver)
+    history: list[tuple[float, Any, Any]] = []
 
     def solve_at(V: float):
         pb.predict_bias(contact, V, history)
         res = pb.solve()
         if res.converged:
-            history.append((V, pb.solution_array()))
+            history.append((pb.contacts[contact].bias, pb.solution_array(),
+                            pb.bias_response(contact)))
             del history[:-2]
         return res
 
-    def on_target(V: float, its: int) -> None:
+    def on_target(V: float, spent: Reached) -> None:
         J = pb.terminal_current(contact)
         rec: dict[str, float] = in_key_units(
             voltage_V=V, current_density_A_per_cm2=J["total"],
@@ -58,13 +67,16 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
             hole_current_density_A_per_cm2=J["hole"])
         if pb.series.active:  # the bias the device itself sees, behind R_s
             rec["device_voltage_V"] = pb.contacts[contact].bias
-        rec["newton_iterations"] = its
+        rec["newton_iterations"] = spent.iterations
+        rec["bias_steps"] = spent.steps
         ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
         if pb.species:
             rec.update(in_key_units(ionic_current_density_A_per_cm2=ionic))
         records.append(rec)
+        steps = f", {spent.steps} steps, last {spent.last_step:.3g} V" if spent.steps > 1 else ""
+        failed = f", {spent.failed} failed" if spent.failed else ""
         progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
-                      f"({its} it)")
+                      f"({spent.iterations} it{steps}{failed})")
         if on_point:
             on_point(V, rec)
 
@@ -73,11 +85,9 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
             continue
         pb.restore(eq_state)
         pb.set_bias(contact, 0.0)
-        history.clear()
-        history.append((0.0, pb.solution_array()))
+        history[:] = [eq_point]
         try:
-            continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target,
-                        max_step=s.bias_step, min_step=s.min_bias_step)
+            continue_to(branch, 0.0, solve_at, pb.snapshot, pb.restore, on_target, control)
         except ContinuationStopped as exc:
             problems.append(str(exc))
             log.warning("%s", exc)

@@ -31,6 +31,7 @@ from ..numerics.newton import default_linear_solver
 from ..numerics.smallsignal import ComplexSolver
 from ..results import plots
 from ..results.progress import Progress
+from .bias import step_control
 from .equilibrium import run_equilibrium
 from .kind import PointCallback, StudyKind
 
@@ -154,8 +155,8 @@ def run_impedance(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
             pb.set_bias(study.contact, V)
             return pb.solve()
 
-        continue_to([study.bias], 0.0, solve_at, pb.snapshot, pb.restore, lambda v, i: None,
-                    max_step=s.bias_step, min_step=s.min_bias_step)
+        continue_to([study.bias], 0.0, solve_at, pb.snapshot, pb.restore, lambda v, r: None,
+                    step_control(s))
     progress = Progress(f"impedance {T:g} K", len(study.frequencies), pb.comm.rank)
     spec = impedance_spectrum(pb, study.contact, list(study.frequencies), progress)
     progress.close()

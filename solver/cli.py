@@ -72,7 +72,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     case = load_case(args.case, args.set or ())
     if case.meshed:  # make / read the mesh and check its groups; no solver needed
-        from mpi4py import MPI
+        from .mpistart import start_mpi
+
+        MPI = start_mpi()
 
         from .geometry.gmsh_mesh import (
             checked_groups,
@@ -275,9 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     rank = 0
     if args.command in ("run", "validate", "calibrate") or (
             args.command == "sweep" and not args.status):
-        from mpi4py import MPI
+        from .mpistart import start_mpi
 
-        rank = MPI.COMM_WORLD.rank
+        rank = start_mpi().COMM_WORLD.rank
     _setup_logging(rank, args.verbose)
     return run_reporting(args.func, args, rank=rank)
 

@@ -13,9 +13,9 @@ from .results import Results, read_results, read_table
 
 def _comm(comm: Any) -> Any:
     if comm is None:
-        from mpi4py import MPI
+        from ..mpistart import start_mpi
 
-        return MPI.COMM_WORLD
+        return start_mpi().COMM_WORLD
     return comm
 
 

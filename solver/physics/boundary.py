@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import math
 
-from scipy.optimize import brentq
-
 import ufl
 
 from ..constants import q
+from ..numerics.roots import bracketed_root
 from .statistics import log_density_np
 
 
@@ -62,7 +61,7 @@ def neutral_potential(c: dict[str, float], beta: float, statistics: str = "boltz
     lo, hi = -c["eta_n"] - 800.0, -c["eta_n"] + 800.0
     lo = max(lo, c["eta_p"] - 700.0)
     hi = min(hi, 700.0 - c["eta_n"])
-    return brentq(rho, lo, hi, xtol=1e-14, maxiter=500) / beta
+    return bracketed_root(rho, lo, hi, xtol=1e-14) / beta
 
 
 def schottky_potential(workfunction: float, chi_ref: float, V_ref: float) -> float:

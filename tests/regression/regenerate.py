@@ -14,9 +14,9 @@ from mpi4py import MPI
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from helpers import CASES  # noqa: E402
 from test_cases import GOLDEN, lookup  # noqa: E402
 
+from helpers import CASES  # noqa: E402
 from solver.case import load_case  # noqa: E402
 from solver.studies.runner import run_case  # noqa: E402
 

@@ -177,9 +177,12 @@ SOLVER: dict[str, Key] = {
                            check="positive"),
     "min_bias_step_V": Key("number", "smallest bias step before giving up (V)", default=1e-4,
                            check="positive"),
-    "linear_solver": Key("str", "direct solver: auto (KLU serial, MUMPS parallel), mumps, "
-                         "superlu_dist, klu, umfpack, superlu", default="auto",
-                         choices=("auto", "mumps", "superlu_dist", "klu", "umfpack", "superlu")),
+    "linear_solver": Key("str", "linear solver of each Newton step: auto (direct up to 200k "
+                         "unknowns: KLU for 1D serial, MUMPS otherwise; iterative above), "
+                         "iterative (GMRES + field-split algebraic multigrid), or a direct "
+                         "one: mumps, superlu_dist, klu, umfpack, superlu", default="auto",
+                         choices=("auto", "iterative", "mumps", "superlu_dist", "klu",
+                                  "umfpack", "superlu")),
     "petsc_options": Key("table", "extra PETSc options, e.g. {snes_monitor = ''}"),
 }
 

@@ -11,6 +11,7 @@ from ..constants import q
 from ..contacts import KINDS, ContactKind
 from ..materials import Electrolyte
 from ..numerics import compat
+from ..numerics.linear import amg_type
 from ..physics import boundary
 from .coefficients import CellParameters, layer_values
 
@@ -115,8 +116,12 @@ def set_contact_bias(cs: ContactState, V: float, V_ref: float) -> None:
 
 
 def harmonic_weight(V: fem.FunctionSpace, dm, contacts: dict[str, ContactState], name: str,
-                    comm) -> fem.Function:
-    """P1 solution of Laplace's equation with 1 on contact ``name`` and 0 on the others."""
+                    comm, iterative: bool = False) -> fem.Function:
+    """P1 solution of Laplace's equation with 1 on contact ``name`` and 0 on the others.
+
+    Solved by MUMPS, or (``iterative``) by CG + algebraic multigrid to 1e-12; either way the
+    contact values are then set exactly, which is all the terminal current's exactness needs.
+    """
     import ufl
     from dolfinx.fem import petsc as fem_petsc
     from petsc4py import PETSc
@@ -142,10 +147,17 @@ def harmonic_weight(V: fem.FunctionSpace, dm, contacts: dict[str, ContactState],
     fem_petsc.set_bc(b, bcs)
     ksp = PETSc.KSP().create(comm)
     ksp.setOperators(A)
-    ksp.setType("preonly")
-    ksp.getPC().setType("lu")
-    ksp.getPC().setFactorSolverType("mumps")
-    ksp.solve(b, compat.petsc_vec(W))
+    if iterative:
+        ksp.setType("cg")
+        ksp.getPC().setType(amg_type())
+        ksp.setTolerances(rtol=1e-12, atol=0.0, max_it=500)
+    else:
+        ksp.setType("preonly")
+        ksp.getPC().setType("lu")
+        ksp.getPC().setFactorSolverType("mumps")
+    x = compat.petsc_vec(W)
+    ksp.solve(b, x)
+    fem_petsc.set_bc(x, bcs)
     W.x.scatter_forward()
     for obj in (ksp, A, b):
         obj.destroy()

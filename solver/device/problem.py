@@ -27,7 +27,7 @@ from mpi4py import MPI
 from ..case import Case
 from ..errors import ConvergenceError
 from ..geometry.mesh import DeviceMesh, build_stack_mesh
-from ..numerics import compat
+from ..numerics import compat, linear
 from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
 from ..numerics.steps import slotboom_step
@@ -169,8 +169,13 @@ class DeviceProblem:
             return 1.0 - x if self.contacts[name].tag == 1 else x
         if name not in self._weights:
             self._weights[name] = harmonic_weight(self.V, self.dm, self.contacts, name,
-                                                  self.comm)
+                                                  self.comm, self.dd_solver.linear.iterative)
         return self._weights[name]
+
+    def linear_stats(self) -> dict:
+        """Newton / Krylov iteration counts so far (:func:`solver.numerics.linear.summary`)."""
+        return linear.summary({"equilibrium": self.eq_solver, "coupled": self.dd_solver,
+                               "transient": self._tr_solver})
 
     def current_component(self, carrier: str, d: int = 0):
         """UFL scaled current density component ``J_d`` of a carrier (cell-wise constant)."""

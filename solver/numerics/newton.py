@@ -9,6 +9,7 @@ convergence on the largest update. Any PETSc option can be added or overridden.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,9 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from . import compat, constraints
+from . import compat, constraints, linear
+
+log = logging.getLogger(__name__)
 
 _ids = itertools.count()
 
@@ -51,6 +54,7 @@ class NewtonResult:
     iterations: int
     reason: int
     max_update: float
+    linear_iterations: int = 0  # Krylov iterations of the solve (0 with a direct solver)
 
     @property
     def reason_name(self) -> str:
@@ -58,16 +62,7 @@ class NewtonResult:
         return reason_name(self.reason)
 
 
-def default_linear_solver(comm: MPI.Comm, choice: str = "auto", tdim: int = 1) -> str:
-    """The direct solver: KLU for 1D in serial (fastest there), MUMPS otherwise.
-
-    KLU has no nested-dissection ordering, so its fill-in grows badly on 2D / 3D meshes.
-    """
-    if choice != "auto":
-        if comm.size > 1 and choice not in ("mumps", "superlu_dist"):
-            return "mumps"
-        return choice
-    return "klu" if comm.size == 1 and tdim == 1 else "mumps"
+default_linear_solver = linear.direct_name  # the direct solver of a choice
 
 
 class NewtonSolver:
@@ -81,7 +76,7 @@ class NewtonSolver:
         max_iterations: Newton iteration limit.
         update_tolerance: Converged when max |update| is below this (scaled units).
         damping_threshold: Updates larger than this are compressed logarithmically.
-        linear_solver: Direct solver name or 'auto'.
+        linear_solver: One of :data:`solver.numerics.linear.CHOICES`.
         petsc_options: Extra options (without the prefix); override the defaults.
         before_step: Optional callback run before each update is applied; it may change the
             representation of ``u`` (not its value), e.g. to renormalise compensated unknowns.
@@ -112,12 +107,17 @@ class NewtonSolver:
         self._last_update = self._previous_update = math.inf
         self.prefix = f"interphase{next(_ids)}_"
         opts = PETSc.Options()
-        defaults = {
-            "snes_type": "newtonls", "snes_linesearch_type": "basic",
-            "ksp_type": "preonly", "pc_type": "lu",
-            "pc_factor_mat_solver_type": default_linear_solver(
-                comm, linear_solver, u.function_space.mesh.topology.dim),
-        }
+        imap = u.function_space.dofmap.index_map
+        bs = u.function_space.dofmap.index_map_bs
+        self.linear = linear.resolve(linear_solver, comm, u.function_space.mesh.topology.dim,
+                                     imap.size_global * bs, bs)
+        self.stats = {"solves": 0, "newton": 0, "krylov": 0, "fallbacks": 0}
+        if self.linear.iterative and bs > 3 and comm.rank == 0:
+            log.warning("linear_solver = iterative with mobile ions: the field-split multigrid "
+                        "is not effective on Poisson / Nernst-Planck blocks (200-600 Krylov "
+                        "iterations measured); expect MUMPS fallbacks, or use auto")
+        defaults = {"snes_type": "newtonls", "snes_linesearch_type": "basic",
+                    **linear.options(self.linear, bs)}
         merged = {**defaults, **(petsc_options or {})}
         for k, v in merged.items():
             opts[self.prefix + k] = v
@@ -131,8 +131,12 @@ class NewtonSolver:
         snes.getKSP().setFromOptions()
         snes.setLineSearchPreCheck(self._damp)
         self.snes = snes
-        for k in merged:  # the objects have read them: keep the global database small
-            opts.delValue(self.prefix + k)
+        # the objects have read them: keep the global database small; a field split reads
+        # its sub-solvers' options when it is set up (first solve, fallback restore)
+        self._kept = [self.prefix + k for k in merged] if self.linear.iterative else []
+        for k in merged:
+            if not self._kept:
+                opts.delValue(self.prefix + k)
 
     # -- callbacks ------------------------------------------------------------------------
     def _sync(self, x: PETSc.Vec) -> None:
@@ -197,15 +201,47 @@ class NewtonSolver:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
         self._last_update = self._previous_update = math.inf
+        reason, its, krylov = self._snes_solve()
+        if reason == -3 and self.linear.iterative:  # the Krylov solve stalled: go direct
+            reason, its2, krylov2 = self._direct_fallback(its)
+            its, krylov = its + its2, krylov + krylov2
+        self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
+        self.stats["solves"] += 1
+        self.stats["newton"] += its
+        self.stats["krylov"] += krylov
+        if self.linear.iterative:
+            log.debug("Newton %d iterations, %d Krylov (%.1f per step)", its, krylov,
+                      krylov / max(its, 1))
+        return NewtonResult(converged=reason > 0, iterations=its, reason=reason,
+                            max_update=self._last_update, linear_iterations=krylov)
+
+    def _snes_solve(self) -> tuple[int, int, int]:
+        """One SNES run from the current ``x``: (reason, Newton and Krylov iterations)."""
         try:
             self.snes.solve(None, self.x)
             reason = self.snes.getConvergedReason()
         except PETSc.Error:
             # e.g. "KLU Numeric factorization failed" on a singular Jacobian: report, don't crash
             reason = -3
-        self.x.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
-        return NewtonResult(converged=reason > 0, iterations=self.snes.getIterationNumber(),
-                            reason=reason, max_update=self._last_update)
+        krylov = self.snes.getLinearSolveIterations() if self.linear.iterative else 0
+        return reason, self.snes.getIterationNumber(), krylov
+
+    def _direct_fallback(self, its: int) -> tuple[int, int, int]:
+        """Continue Newton from the last iterate with MUMPS (capped to the free memory)."""
+        ksp = self.snes.getKSP()
+        stalled = linear.describe_failure(ksp, self.linear, its)
+        cap = linear.direct_memory_cap(self.comm)
+        linear.set_direct(ksp, cap)
+        self._last_update = self._previous_update = math.inf
+        reason, its2, _ = self._snes_solve()
+        self.stats["fallbacks"] += 1
+        if reason == -3 and ksp.getConvergedReason() == -11:
+            log.warning("%s; MUMPS LU does not fit in %.0f MB per rank either", stalled, cap)
+        else:
+            log.warning("%s; continued with MUMPS LU (Newton %s after %d more iterations)",
+                        stalled, "converged" if reason > 0 else "failed", its2)
+        ksp.setFromOptions()  # back to the Krylov solver for the next solve
+        return reason, its2, 0
 
     def linear_response(self, perturb: Any, size: float) -> np.ndarray:
         """``du/dp`` of the solution for a parameter change made by ``perturb`` (local array).
@@ -239,7 +275,10 @@ class NewtonSolver:
         return out
 
     def destroy(self) -> None:
-        """Free PETSc objects."""
+        """Free PETSc objects (and the options a field split kept)."""
+        opts = PETSc.Options()
+        for k in self._kept:
+            opts.delValue(k)
         self.snes.destroy()
         self.A.destroy()
         self.b.destroy()

@@ -49,6 +49,7 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     problems: list[str] = []
     control = step_control(pb.case.solver)
     history: list[tuple[float, Any, Any]] = []
+    krylov = [pb.linear_stats()["krylov_iterations"]]  # at the previous point
 
     def solve_at(V: float):
         pb.predict_bias(contact, V, history)
@@ -75,6 +76,11 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
         records.append(rec)
         steps = f", {spent.steps} steps, last {spent.last_step:.3g} V" if spent.steps > 1 else ""
         failed = f", {spent.failed} failed" if spent.failed else ""
+        lin = pb.linear_stats()
+        if lin["krylov_per_newton"] is not None:  # iterative linear solver
+            per = (lin["krylov_iterations"] - krylov[0]) / max(spent.iterations, 1)
+            failed += f", {per:.1f} Krylov/it"
+            krylov[0] = lin["krylov_iterations"]
         progress.step(f"V = {V:+.3f} V  J = {rec['current_density_A_per_cm2']:+.3e} A/cm2 "
                       f"({spent.iterations} it{steps}{failed})")
         if on_point:

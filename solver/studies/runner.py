@@ -113,7 +113,8 @@ def run_study(pb: DeviceProblem, study: Study, out: Path, t0: float,
         if len(entries) < len(case.temperatures):
             status = "running"
         if comm.rank == 0:
-            extra = {"status": status, "mesh": mesh_info, **kind.across_temperatures(entries),
+            extra = {"status": status, "mesh": mesh_info, "linear_solver": pb.linear_stats(),
+                     **kind.across_temperatures(entries),
                      "provenance": provenance(case.source_hash, comm.size,
                                               time.perf_counter() - t0, command)}
             extra["fields"] = ({f"{name}.pvd": s.record() for name, s in series.items()}

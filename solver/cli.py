@@ -37,7 +37,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .studies.runner import run_case
 
     comm = MPI.COMM_WORLD
-    case = load_case(args.case, args.set or ())
+    sets = [*(args.set or ()), *(["output.plots=false"] if args.no_plots else [])]
+    case = load_case(args.case, sets)
     out = Path(args.out) if args.out else Path("results") / Path(args.case).stem
     summary = run_case(case, out, comm, parse_petsc(args.petsc), command=sys.argv)
     if comm.rank == 0:
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="override a case key, e.g. --set layers.0.acceptors_cm3=1e18")
     r.add_argument("--petsc", default="", help='PETSc options, e.g. --petsc "-snes_monitor"')
+    r.add_argument("--no-plots", action="store_true",
+                   help="write no PNG pictures (the same as --set output.plots=false)")
     r.set_defaults(func=_cmd_run)
     c = sub.add_parser("check", help="validate a case without solving")
     c.add_argument("case")

@@ -54,11 +54,13 @@ def write_outputs(out: Path, *, case_name: str, kind: Any, layer_names: Sequence
                   entries: Sequence[dict[str, Any]], bds: Sequence[Mapping[str, np.ndarray]],
                   extra: Mapping[str, Any], plots_on: bool,
                   n_temperatures: int | None = None) -> dict[str, Any]:
-    """Write summary.json, band_diagram.csv, the kind's table and the newest PNGs.
+    """Write summary.json, band_diagram.csv, the kind's table and the PNGs now final.
 
-    Called after each finished temperature: tables and summary hold every finished one; the
-    pictures of one temperature are drawn once, when it finishes; the kind redraws its pictures
-    across temperatures (one figure each).
+    Called after each finished temperature: tables and summary hold every finished one. Every
+    picture is drawn once, when its data is final: those of one temperature (band diagrams,
+    the kind's :meth:`~solver.studies.kind.StudyKind.temperature_figures`) when it finishes,
+    those across temperatures (the kind's ``figures``: I-V curves, Arrhenius plots) when the
+    last one does (``n_temperatures`` entries).
 
     Args:
         out: Output folder.
@@ -70,7 +72,8 @@ def write_outputs(out: Path, *, case_name: str, kind: Any, layer_names: Sequence
         bds: One band diagram per finished temperature.
         extra: More top-level summary keys (mesh, provenance, status).
         plots_on: Whether to draw PNGs.
-        n_temperatures: Temperatures the run will have (file names carry T when > 1).
+        n_temperatures: Temperatures the run will have (file names carry T when > 1; the
+            pictures across temperatures wait for the last; default: these entries).
 
     Returns:
         The summary written.
@@ -85,20 +88,22 @@ def write_outputs(out: Path, *, case_name: str, kind: Any, layer_names: Sequence
                "per_temperature": list(entries), **extra}
     summary["temperature_K"] = temps[0] if len(temps) == 1 else temps
     if plots_on and entries:
-        several = (n_temperatures or len(entries)) > 1
-        _band_pictures(out, case_name, layer_names, entries[-1], bds[-1], several)
-        kind.figures(out, case_name, entries, summary)
+        n = n_temperatures or len(entries)
+        suffix = f"_{entries[-1]['temperature_K']:g}K" if n > 1 else ""
+        _band_pictures(out, case_name, layer_names, entries[-1], bds[-1], suffix)
+        kind.temperature_figures(out, case_name, entries[-1], suffix)
+        if len(entries) >= n:
+            kind.figures(out, case_name, entries, summary)
     write_json(out / "summary.json", summary)
     return summary
 
 
 def _band_pictures(out: Path, case_name: str, names: Sequence[str], entry: dict[str, Any],
-                   bd: Mapping[str, np.ndarray] | None, several: bool) -> None:
+                   bd: Mapping[str, np.ndarray] | None, suffix: str) -> None:
     """The equilibrium band diagram of one temperature (and a zoom on thin layers)."""
     if bd is None:
         return
     T = entry["temperature_K"]
-    suffix = f"_{T:g}K" if several else ""
     plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
                        f"{case_name}: equilibrium at {T:g} K")
     window = plots.zoom_window(bd, names)

@@ -56,9 +56,16 @@ class StudyKind:
         """Summary keys computed over the finished temperatures (e.g. activation energies)."""
         return {}
 
+    def temperature_figures(self, out: Path, case_name: str, entry: dict[str, Any],
+                            suffix: str) -> None:
+        """Draw the kind's PNGs of one temperature, once, when it finishes (rank 0).
+
+        ``suffix`` (``"_300K"``, or empty with one temperature) goes into the file names.
+        """
+
     def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
                 summary: dict[str, Any]) -> None:
-        """Draw the kind's own PNGs from the finished entries (rank 0)."""
+        """Draw the kind's PNGs across temperatures, once, when every one is final (rank 0)."""
 
     @staticmethod
     def console(entry: dict[str, Any]) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,16 +204,14 @@ class TransientStudy(StudyKind):
         """Equilibrium and the waveform at ``T`` (K)."""
         return run_transient(self.pb, self.study, T)
 
-    def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
-                summary: dict[str, Any]) -> None:
-        """Chronoamperometry / chronopotentiometry plots of the newest temperature."""
-        several = len(self.pb.case.temperatures) > 1
-        for e in entries[-1:]:
+    def temperature_figures(self, out: Path, case_name: str, entry: dict[str, Any],
+                            suffix: str) -> None:
+        """Chronoamperometry / chronopotentiometry plots of one temperature."""
+        for e in (entry,):
             tr = e.get("transient", {})
             if not tr.get("time_s"):
                 continue
             T = e["temperature_K"]
-            suffix = f"_{T:g}K" if several else ""
             parts = {k.replace("_A_per_cm2", "").replace("current_density", "total"):
                      (tr["time_s"], np.abs(tr[k])) for k in
                      ("current_density_A_per_cm2", "electronic_A_per_cm2", "ionic_A_per_cm2",
@@ -222,7 +219,7 @@ class TransientStudy(StudyKind):
             galvano = e.get("control") == "current"
             kind = "chronopotentiometry" if galvano else "chronoamperometry"
             plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
-                         "|J| (A cm$^{-2}$)", f"{case_name}: {kind} at {T:g} K")
+                         "|J| (A cm⁻²)", f"{case_name}: {kind} at {T:g} K")
             if galvano:
                 plots.xy(out / f"transient_voltage{suffix}.png",
                          {f"{T:g} K": (tr["time_s"], tr["voltage_V"])},

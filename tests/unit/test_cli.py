@@ -77,9 +77,10 @@ def test_keys_reference():
 def test_run_with_set_and_petsc(tmp_path):
     out = tmp_path / "out"
     r = interphase("run", CASES / "si_pn_diode.toml", "--out", out, "--set",
-                   "study.voltages_V=[0.0, 0.3]", "--petsc", "-snes_monitor")
+                   "study.voltages_V=[0.0, 0.3]", "--petsc", "-snes_monitor", "--no-plots")
     assert r.returncode == 0, r.stderr
     assert "SNES Function norm" in r.stdout
+    assert not list(out.glob("*.png"))  # --no-plots
     s = json.loads((out / "summary.json").read_text())
     assert s["iv"]["voltage_V"] == [0.0, 0.3]
     assert "--set" in s["provenance"]["command"]

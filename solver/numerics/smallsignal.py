@@ -11,13 +11,18 @@ unchanged.
 
 from __future__ import annotations
 
+import logging
+
 from petsc4py import PETSc
 
 from ..errors import ConvergenceError
 
+log = logging.getLogger(__name__)
+
 REFINE_RTOL = 1e-13  # refinement stops when the correction is this small relative to x
 REFINE_MAX_IT = 8
-REFINE_FAIL = 1e-4  # a solve whose refinement stalls above this is reported, not used
+REFINE_FAIL = 1e-2  # a solve whose refinement stalls above this is reported, not used
+REFINE_WARN = 1e-6  # above this the solve is used, with a warning in the log
 
 
 class ComplexSolver:
@@ -58,6 +63,10 @@ class ComplexSolver:
                 f"small-signal solve ({self.solver_type} LU) is inaccurate at w = {omega:.3g} "
                 f"(scaled): the last correction of iterative refinement is {rel:.1e} of the "
                 "solution; try another [solver] linear_solver (mumps, klu, umfpack)")
+        if rel > REFINE_WARN:
+            log.warning("small-signal solve at w = %.3g (scaled): refinement stalled at %.1e of "
+                        "the solution (ill-conditioned at this frequency)", omega, rel)
+        self.accuracy = rel
         x_re, x_im = b_re.duplicate(), b_im.duplicate()
         _copy_flat_to_pair(x, x_re, x_im)
         for obj in (ksp, A, nest, wM, mwM, rhs, rhs_flat, x):

@@ -104,16 +104,18 @@ def device(name: str, comm):
 
 def first_newton_system(pb, contact: str, V: float):
     """Jacobian and residual at the predicted state of the last 0.05 V step to ``V``."""
+    from solver.device.prediction import bias_response, predict_bias
+
     pb.solve_equilibrium()
-    history = [(0.0, pb.solution_array())]
+    history = [(0.0, pb.solution_array(), bias_response(pb, contact))]
     step = 0.05 if V > 0 else -0.05
     targets = list(np.arange(step, V + 0.5 * step, step))
     for v in targets[:-1]:
-        pb.predict_bias(contact, v, history)
+        predict_bias(pb, contact, v, history)
         if not pb.solve().converged:
             raise SystemExit(f"direct Newton failed at {v:+.2f} V")
-        history.append((v, pb.solution_array()))
-    pb.predict_bias(contact, targets[-1], history)
+        history.append((v, pb.solution_array(), bias_response(pb, contact)))
+    predict_bias(pb, contact, targets[-1], history)
     from solver.numerics import compat, constraints
 
     dd = pb.dd_solver

@@ -56,9 +56,6 @@ from .timelevels import TimeLevels
 
 log = logging.getLogger(__name__)
 
-RESPONSE_STEP_V = 1e-5  # bias change of the finite-difference residual in bias_response (V)
-
-
 class DeviceProblem:
     """Mesh, coefficients, forms, solvers and state of one device.
 
@@ -224,57 +221,6 @@ class DeviceProblem:
             if cname == name:
                 self.base.x.array[dofs] = targets[comp]
                 self.sol.x.array[dofs] = 0.0
-
-    def bias_response(self, name: str) -> np.ndarray:
-        """``d(state)/dV`` at the current converged DC state for contact ``name`` (per volt).
-
-        The linear response of the coupled system to the bias the device sees at the contact
-        (one residual assembly and one solve with the Jacobian of the last Newton iteration),
-        with the contact's own values: call right after a converged :meth:`solve`. Local array
-        like :meth:`solution_array`.
-        """
-        V = self.contacts[name].bias
-        held = self.base.x.array.copy()
-        moved = {}
-
-        def perturb(on: bool) -> None:
-            self.set_device_bias(name, V + RESPONSE_STEP_V if on else V)
-            self.base.x.scatter_forward()
-            if on:
-                moved["base"] = self.base.x.array.copy()
-
-        du = self.dd_solver.linear_response(perturb, RESPONSE_STEP_V)
-        return du + (moved["base"] - held) / RESPONSE_STEP_V  # + the contact's own values
-
-    def predict_bias(self, name: str, V: float,
-                     history: list[tuple[float, np.ndarray, np.ndarray]]) -> None:
-        """Apply ``V`` to contact ``name`` with an initial guess from converged points.
-
-        ``history`` holds ``(device bias, state, d(state)/dV)`` of converged points, newest
-        last. The guess is the tangent from the newest point (:meth:`bias_response`): the
-        linear response puts the bias change where the physics puts it (junctions, barriers,
-        double layers) instead of across the contact's first, tiny cell, where it would fake a
-        huge field (and, with impact ionisation, runaway generation) in the first Newton
-        iterations. With an older point too, the quadratic through both points with that slope
-        (Hermite). With series resistance the step is in the device bias :meth:`set_bias`
-        chooses.
-        """
-        free = self._free
-        self.set_bias(name, V)
-        x = self.solution_array()
-        if history:
-            V1, x1, t1 = history[-1]
-            dV = self.contacts[name].bias - V1
-            step = t1 * dV
-            if len(history) >= 2 and history[-2][0] != V1:
-                V0, x0, _ = history[-2]
-                h = V0 - V1
-                step = step + (x0 - x1 - t1 * h) * (dV / h) ** 2
-            x = x1 + step
-        self.base.x.array[free] = x[free]
-        self.sol.x.array[free] = 0.0
-        self.base.x.scatter_forward()
-        self.sol.x.scatter_forward()
 
     def snapshot(self) -> tuple:
         """A copy of the state: ``base`` and ``sol`` (local), device and applied biases."""

@@ -9,7 +9,7 @@ reason and what was tried. Every target reached is reported through a callback (
 Newton iterations and steps it took) before the next one is attempted, so nothing converged
 is ever lost. The caller's ``solve_at`` sets the parameter and makes its own initial guess
 (a predictor: secant from the last converged points, see
-:meth:`solver.device.problem.DeviceProblem.predict_bias`).
+:func:`solver.device.prediction.predict_bias`).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from ..case import SolverOptions
+from ..device.prediction import bias_response, predict_bias
 from ..device.problem import DeviceProblem
 from ..numerics.continuation import ContinuationStopped, Reached, StepControl, continue_to
 from ..results.progress import Progress
@@ -42,7 +43,7 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     """
     eq_state = pb.snapshot()
     # (device bias, state, d(state)/dV) of converged points, for the predictor
-    eq_point = (0.0, pb.solution_array(), pb.bias_response(contact))  # right after equilibrium
+    eq_point = (0.0, pb.solution_array(), bias_response(pb, contact))  # right after equilibrium
     volts = sorted(set(voltages))
     branches = [[v for v in volts if v >= 0], [v for v in volts if v < 0][::-1]]
     records: list[dict[str, float]] = []
@@ -52,11 +53,11 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     krylov = [pb.linear_stats()["krylov_iterations"]]  # at the previous point
 
     def solve_at(V: float):
-        pb.predict_bias(contact, V, history)
+        predict_bias(pb, contact, V, history)
         res = pb.solve()
         if res.converged:
             history.append((pb.contacts[contact].bias, pb.solution_array(),
-                            pb.bias_response(contact)))
+                            bias_response(pb, contact)))
             del history[:-2]
         return res
 

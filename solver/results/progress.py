@@ -1,4 +1,9 @@
-"""Progress of long work: a one-line bar on a terminal, plain log lines in batch jobs."""
+"""Progress of long work: a one-line bar on a terminal, plain log lines in batch jobs.
+
+:class:`Progress` is driven step by step (bias points, frequencies, time steps);
+:class:`solver.sweep.progress.SweepProgress` watches a sweep's records. Both draw with
+:func:`bar` and state times with :func:`duration`.
+"""
 
 from __future__ import annotations
 
@@ -36,12 +41,9 @@ class Progress:
             return
         elapsed = time.perf_counter() - self.t0
         eta = elapsed / self.done * (self.total - self.done)
-        text = f"[{self.label}] {self.done}/{self.total} {message} (eta {eta:.0f} s)"
+        text = f"[{self.label}] {self.done}/{self.total} {message} (eta {duration(eta)})"
         if self.tty:
-            width = 30
-            fill = int(width * self.done / self.total)
-            bar = "#" * fill + "." * (width - fill)
-            self.stream.write(f"\r{bar} {text[:110]:<110}")
+            self.stream.write(f"\r{bar(self.done, self.total)} {text[:110]:<110}")
             if self.done >= self.total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -53,3 +55,18 @@ class Progress:
         if self.tty and self.done < self.total:
             self.stream.write("\n")
             self.stream.flush()
+
+
+def bar(done: int, total: int, width: int = 30) -> str:
+    """``#####.....``: ``done`` of ``total`` as a bar of ``width`` characters."""
+    fill = min(width, int(width * done / max(total, 1)))
+    return "#" * fill + "." * (width - fill)
+
+
+def duration(s: float) -> str:
+    """A time for people: ``42 s``, ``12 min``, ``3.5 h`` (``s`` in seconds)."""
+    if s < 90:
+        return f"{s:.0f} s"
+    if s < 5400:
+        return f"{s / 60:.0f} min"
+    return f"{s / 3600:.1f} h"

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from ..results.progress import bar, duration
+
 log = logging.getLogger("solver.sweep")
 
 
@@ -117,14 +119,11 @@ class SweepProgress:
             rate = ran / elapsed
             parts.append(f"{rate * 60:.3g} points/min")
             if done < self.total:
-                parts.append(f"eta {_duration((self.total - done) / rate)}")
+                parts.append(f"eta {duration((self.total - done) / rate)}")
         return ", ".join(parts)
 
     def _draw(self) -> None:
-        width = 30
-        fill = int(width * len(self.seen) / max(self.total, 1))
-        bar = "#" * fill + "." * (width - fill)
-        self.stream.write(f"\r\033[K[sweep] {bar} {self.text()}")
+        self.stream.write(f"\r\033[K[sweep] {bar(len(self.seen), self.total)} {self.text()}")
         self.stream.flush()
 
 
@@ -134,14 +133,6 @@ def _read(path: str) -> dict[str, Any]:
             return json.load(fh)
     except (OSError, ValueError):
         return {}
-
-
-def _duration(s: float) -> str:
-    if s < 90:
-        return f"{s:.0f} s"
-    if s < 5400:
-        return f"{s / 60:.0f} min"
-    return f"{s / 3600:.1f} h"
 
 
 def terminal() -> IO[str]:

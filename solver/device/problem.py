@@ -150,7 +150,7 @@ class DeviceProblem:
     def _coupled_solver(self, transient: bool) -> NewtonSolver:
         F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)
         return NewtonSolver(F, self.sol, self.bcs, self.comm, before_step=self._renormalise,
-                            step_map=self._carrier_steps, **self._kw)
+                            step_map=self._carrier_steps, live=(self.base,), **self._kw)
 
     def _current_form(self, name: str, transient: bool) -> dict:
         return self.forms.contact_current(self.f, *self._old, self.weight(name), transient)

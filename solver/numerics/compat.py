@@ -6,6 +6,7 @@ signatures) are preferred to version numbers.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -119,14 +120,39 @@ def create_matrix(a: Any) -> PETSc.Mat:
     return fem_petsc.create_matrix(a)
 
 
-def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list, diagonal: float = 1.0) -> None:
-    """Assemble ``a`` into ``A`` (zeroed first); Dirichlet rows get ``diagonal`` on the diagonal."""
+@functools.cache
+def coefficient_packer() -> Any:
+    """DOLFINx's ``pack_coefficients`` (compiled form -> dict of cell-wise tables), or None.
+
+    None where it is missing or the PETSc assemblers take no ``coeffs`` (then each assembly
+    packs its own). ``dolfinx.fem.assemble.pack_coefficients`` on 0.5 - 0.10+, re-exported
+    as ``dolfinx.fem.pack_coefficients`` from 0.6 on.
+    """
+    import importlib
+
+    pack = getattr(importlib.import_module("dolfinx.fem.assemble"), "pack_coefficients", None)
+    pack = pack or getattr(fem, "pack_coefficients", None)
+    takes = all("coeffs" in inspect.signature(f).parameters
+                for f in (fem_petsc.assemble_vector, fem_petsc.assemble_matrix))
+    return pack if takes else None
+
+
+def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list, diagonal: float = 1.0,
+                    coeffs: dict | None = None) -> None:
+    """Assemble ``a`` into ``A`` (zeroed first); Dirichlet rows get ``diagonal`` on the diagonal.
+
+    ``coeffs``: packed coefficients (:mod:`solver.numerics.packing`); None packs them here.
+    """
     A.zeroEntries()
-    fem_petsc.assemble_matrix(A, a, bcs, diagonal)
+    if coeffs is None:
+        fem_petsc.assemble_matrix(A, a, bcs, diagonal)
+    else:
+        fem_petsc.assemble_matrix(A, a, bcs, diagonal, coeffs=coeffs)
     A.assemble()
 
 
-def assemble_residual(b: PETSc.Vec, L: Any, a: Any, bcs: list, x: PETSc.Vec) -> None:
+def assemble_residual(b: PETSc.Vec, L: Any, a: Any, bcs: list, x: PETSc.Vec,
+                      coeffs: dict | None = None) -> None:
     """Assemble a Newton residual into ``b``: rows of Dirichlet dofs hold ``x - g``.
 
     Args:
@@ -135,10 +161,14 @@ def assemble_residual(b: PETSc.Vec, L: Any, a: Any, bcs: list, x: PETSc.Vec) -> 
         a: Compiled Jacobian form (for lifting).
         bcs: Dirichlet conditions.
         x: Current iterate.
+        coeffs: ``L``'s packed coefficients (:mod:`solver.numerics.packing`); None packs them.
     """
     with b.localForm() as loc:
         loc.set(0.0)
-    fem_petsc.assemble_vector(b, L)
+    if coeffs is None:
+        fem_petsc.assemble_vector(b, L)
+    else:
+        fem_petsc.assemble_vector(b, L, coeffs=coeffs)
     # no lifting: the Newton driver writes the boundary values into x before iterating, so
     # x - g = 0 on Dirichlet dofs and the lifting term A (g - x) vanishes
     b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)

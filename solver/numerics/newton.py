@@ -23,6 +23,7 @@ from mpi4py import MPI
 from petsc4py import PETSc
 
 from . import compat, constraints, linear
+from .packing import PackedCoefficients
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ class NewtonSolver:
             in place; the update is ``-y``) before damping, e.g. to apply steps of
             quasi-Fermi potentials in their Slotboom variables (:mod:`.steps`); it returns a
             mask of the entries it has bounded itself (not damped again), or None.
+        live: Functions besides ``u`` that change during a solve (``before_step`` rewrites
+            them); every other coefficient of ``F`` is packed once per :meth:`solve`
+            (:mod:`.packing`) and must not change until the solve returns.
     """
 
     def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
@@ -92,7 +96,7 @@ class NewtonSolver:
                  damping_threshold: float = 1.0, linear_solver: str = "auto",
                  petsc_options: dict[str, Any] | None = None,
                  before_step: Any = None, max_step: float = np.inf,
-                 step_map: Any = None) -> None:
+                 step_map: Any = None, live: tuple = ()) -> None:
         self.u, self.bcs, self.comm = u, bcs, comm
         self.step_map = step_map
         self.max_step = max_step
@@ -103,6 +107,10 @@ class NewtonSolver:
         self.x = compat.petsc_vec(u)
         self.b = self.x.duplicate()
         self.A = compat.create_matrix(self.a)
+        self._packed = (PackedCoefficients(self.L, (u, *live)),
+                        PackedCoefficients(self.a, (u, *live)))
+        self._done = False  # the update just applied meets the convergence test
+        self.residuals = 0  # residual assemblies so far
         self.tol, self.max_it, self.d0 = update_tolerance, max_iterations, damping_threshold
         self._last_update = self._previous_update = math.inf
         self.prefix = f"interphase{next(_ids)}_"
@@ -146,13 +154,18 @@ class NewtonSolver:
 
     def _residual(self, snes: PETSc.SNES, x: PETSc.Vec, b: PETSc.Vec) -> None:
         self._sync(x)
-        compat.assemble_residual(b, self.L, self.a, self.bcs, self.x)
+        if self._done:
+            # the solve ends on this update (convergence is tested on updates, not on the
+            # residual): SNES's norm of the last residual is not needed
+            return
+        self.residuals += 1
+        compat.assemble_residual(b, self.L, self.a, self.bcs, self.x, self._packed[0].current())
         for c in self.constraints:
             constraints.apply_to_residual(c, b, self.comm)
 
     def _jacobian(self, snes: PETSc.SNES, x: PETSc.Vec, A: PETSc.Mat, P: PETSc.Mat) -> None:
         self._sync(x)
-        compat.assemble_matrix(A, self.a, self.bcs)
+        compat.assemble_matrix(A, self.a, self.bcs, coeffs=self._packed[1].current())
         for c in self.constraints:
             constraints.apply_to_jacobian(c, A, self.u.function_space)
 
@@ -169,23 +182,26 @@ class NewtonSolver:
         self._previous_update = self._last_update
         self._last_update = self.comm.allreduce(
             float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
+        self._done = self._update_converged(self.snes.getIterationNumber() + 1)
         if self.before_step is not None:
             self.before_step()
         return y, bool(self.comm.allreduce(bool(np.any(big)), op=MPI.LOR))
 
-    def _converged(self, snes: PETSc.SNES, it: int, norms: tuple) -> int:
-        fnorm = norms[2]
-        if not math.isfinite(fnorm):
-            return -4
+    def _update_converged(self, it: int) -> bool:
+        """Whether the update just measured, Newton's ``it``-th, ends the solve."""
         if it > 0 and self._last_update < self.tol:
             # Newton converges quadratically: once an update below tol has been applied the
             # remaining error is ~tol^2, which the compensated unknowns can represent
-            return 4
-        if it > 1 and self._last_update < FLOOR * self.tol \
-                and self._last_update > 0.25 * self._previous_update:
-            # the updates stopped shrinking just above tol: the round-off floor of a nearly
-            # singular mode (e.g. the potential of a cell between blocking electrodes); more
-            # iterations only redraw the noise
+            return True
+        # the updates stopped shrinking just above tol: the round-off floor of a nearly
+        # singular mode (e.g. the potential of a cell between blocking electrodes); more
+        # iterations only redraw the noise
+        return it > 1 and FLOOR * self.tol > self._last_update > 0.25 * self._previous_update
+
+    def _converged(self, snes: PETSc.SNES, it: int, norms: tuple) -> int:
+        if not math.isfinite(norms[2]):
+            return -4
+        if it > 0 and self._done:  # decided when the update was measured (see _damp)
             return 4
         if it >= self.max_it:
             return -5
@@ -201,6 +217,8 @@ class NewtonSolver:
         """Run Newton from the current values of ``u``; ``u`` holds the last iterate."""
         self.apply_dirichlet()
         self._last_update = self._previous_update = math.inf
+        for p in self._packed:  # the coefficients that stay fixed during this solve
+            p.pack()
         reason, its, krylov = self._snes_solve()
         if reason == -3 and self.linear.iterative:  # the Krylov solve stalled: go direct
             reason, its2, krylov2 = self._direct_fallback(its)
@@ -217,6 +235,7 @@ class NewtonSolver:
 
     def _snes_solve(self) -> tuple[int, int, int]:
         """One SNES run from the current ``x``: (reason, Newton and Krylov iterations)."""
+        self._done = False
         try:
             self.snes.solve(None, self.x)
             reason = self.snes.getConvergedReason()
@@ -260,6 +279,8 @@ class NewtonSolver:
         Returns:
             The response at every local dof (owned and ghost), per unit of the parameter.
         """
+        self._done = False
+        self._packed[0].pack()
         perturb(True)
         try:
             self._residual(self.snes, self.x, self.b)

@@ -76,12 +76,14 @@ def _petsc_times() -> dict[str, tuple[float, int]]:
     return out
 
 
-def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
+def run_interphase(x_m: np.ndarray | None, voltages: Sequence[float], repeat: int = 1,
                    petsc_log: bool = False) -> dict[str, Any]:
     """Run interphase in this process: imports, setup (mesh, forms, equilibrium), sweep.
 
+    MPI starts as in the CLI (:func:`solver.mpistart.start_mpi`: quiet for a singleton).
+
     Args:
-        x_m: Node coordinates (m).
+        x_m: Node coordinates (m); None: the case's own graded mesh.
         voltages: Left-contact biases (V).
         repeat: Number of sweeps (from equilibrium each time); the fastest is reported.
         petsc_log: Also report PETSc event times of the fastest sweep.
@@ -90,7 +92,9 @@ def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
         Times (s), per-bias records, DEVSIM parameters and, if asked, the PETSc breakdown.
     """
     t0 = time.perf_counter()
-    from mpi4py import MPI
+    from solver.mpistart import start_mpi
+
+    MPI = start_mpi()
     from petsc4py import PETSc
 
     from solver.case import load_case
@@ -102,7 +106,8 @@ def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
     if petsc_log and not PETSc.Log.isActive():
         PETSc.Log.begin()
     t1 = time.perf_counter()
-    pb = DeviceProblem(load_case(CASE), MPI.COMM_SELF, nodes=np.asarray(x_m))
+    pb = DeviceProblem(load_case(CASE), MPI.COMM_SELF,
+                       nodes=None if x_m is None else np.asarray(x_m))
     t2 = time.perf_counter()
     run_equilibrium(pb, 300.0)
     t3 = time.perf_counter()
@@ -130,13 +135,16 @@ def run_interphase(x_m: np.ndarray, voltages: Sequence[float], repeat: int = 1,
             "voltage_V": [r["voltage_V"] for r in recs],
             "current_density_A_per_cm2": [r["current_density_A_per_cm2"] for r in recs],
             "newton_iterations": [int(r["newton_iterations"]) for r in recs],
-            "petsc": best["petsc"], "params": params, "n_nodes": len(x_m),
+            "petsc": best["petsc"], "params": params,
+            "n_nodes": int(pb.dm.mesh.geometry.x.shape[0]),
             "trap_level_J": st.trap_level}
 
 
 def _worker(path_in: str, path_out: str) -> None:
     job = json.loads(Path(path_in).read_text())
-    res = run_interphase(np.asarray(job["x_m"]), job["voltages_V"], job.get("repeat", 1),
+    x = job["x_m"]
+    res = run_interphase(None if x is None else np.asarray(x), job["voltages_V"],
+                         job.get("repeat", 1),
                          job.get("petsc_log", False))
     Path(path_out).write_text(json.dumps(res))
 
@@ -149,7 +157,7 @@ def _run(cmd: list[str], env: dict[str, str] | None = None) -> float:
     return time.perf_counter() - t
 
 
-def interphase_subprocess(x: np.ndarray, cache_home: str, repeat: int, tmp: Path,
+def interphase_subprocess(x: np.ndarray | None, cache_home: str, repeat: int, tmp: Path,
                           tag: str, voltages: Sequence[float] = VOLTAGES) -> dict[str, Any]:
     """interphase in a fresh process with ``XDG_CACHE_HOME=cache_home``.
 
@@ -157,7 +165,8 @@ def interphase_subprocess(x: np.ndarray, cache_home: str, repeat: int, tmp: Path
     ``jit_modules_built`` (new compiled modules in the cache: 0 when the cache is warm).
     """
     job, out = tmp / f"{tag}_in.json", tmp / f"{tag}_out.json"
-    job.write_text(json.dumps({"x_m": x.tolist(), "voltages_V": list(voltages),
+    job.write_text(json.dumps({"x_m": None if x is None else x.tolist(),
+                               "voltages_V": list(voltages),
                                "repeat": repeat}))
     env = {**os.environ, "XDG_CACHE_HOME": cache_home}
     jit_dir = Path(cache_home) / "fenics"  # DOLFINx 0.5-0.9: $XDG_CACHE_HOME/fenics

@@ -127,6 +127,10 @@ class NewtonSolver:
         defaults = {"snes_type": "newtonls", "snes_linesearch_type": "basic",
                     **linear.options(self.linear, bs)}
         merged = {**defaults, **(petsc_options or {})}
+        # the full-step line search takes every update without looking at the residual: the
+        # one after the update that ends the solve is not needed (others compare norms)
+        self._skip_last = (merged["snes_type"], merged["snes_linesearch_type"]) \
+            == ("newtonls", "basic")
         for k, v in merged.items():
             opts[self.prefix + k] = v
         snes = PETSc.SNES().create(comm)
@@ -154,7 +158,7 @@ class NewtonSolver:
 
     def _residual(self, snes: PETSc.SNES, x: PETSc.Vec, b: PETSc.Vec) -> None:
         self._sync(x)
-        if self._done:
+        if self._done and self._skip_last:
             # the solve ends on this update (convergence is tested on updates, not on the
             # residual): SNES's norm of the last residual is not needed
             return

@@ -92,3 +92,14 @@ def test_device_solves_identical_with_and_without_kept_tables(write_case, comm, 
     assert its == its2
     for a, b in zip(kept, fresh):
         assert np.array_equal(a, b)
+
+
+def test_a_line_search_that_compares_norms_gets_every_residual(write_case, comm):
+    case = load_case(write_case(diode_toml(thickness_nm=200.0)))
+    pb = DeviceProblem(case, comm, {"snes_linesearch_type": "bt"})
+    run_equilibrium(pb, 300.0)
+    pb.set_bias("left", 0.3)
+    before = pb.dd_solver.residuals
+    res = pb.solve()
+    assert res.converged
+    assert pb.dd_solver.residuals - before >= res.iterations + 1  # the last one too

@@ -122,19 +122,27 @@ def create_matrix(a: Any) -> PETSc.Mat:
 
 @functools.cache
 def coefficient_packer() -> Any:
-    """DOLFINx's ``pack_coefficients`` (compiled form -> dict of cell-wise tables), or None.
+    """A packer (compiled form -> DOLFINx's dict of cell-wise coefficient tables), or None.
 
-    None where it is missing or the PETSc assemblers take no ``coeffs`` (then each assembly
-    packs its own). ``dolfinx.fem.assemble.pack_coefficients`` on 0.5 - 0.10+, re-exported
-    as ``dolfinx.fem.pack_coefficients`` from 0.6 on.
+    None where the PETSc assemblers take no ``coeffs`` (then each assembly packs its own).
+    The packer calls the compiled ``dolfinx.cpp.fem.pack_coefficients`` on the object the
+    assemblers themselves pack: the C++ form behind the Python wrapper (``_cpp_object``, 0.6+)
+    or the form itself (0.5, where the compiled form is the C++ class). The Python
+    ``dolfinx.fem.assemble.pack_coefficients`` is not used: on 0.9 it hands the wrapper to the
+    C++ function unwrapped (``TypeError: incompatible function arguments``).
     """
-    import importlib
+    from dolfinx import cpp
 
-    pack = getattr(importlib.import_module("dolfinx.fem.assemble"), "pack_coefficients", None)
-    pack = pack or getattr(fem, "pack_coefficients", None)
+    pack = getattr(cpp.fem, "pack_coefficients", None)
     takes = all("coeffs" in inspect.signature(f).parameters
                 for f in (fem_petsc.assemble_vector, fem_petsc.assemble_matrix))
-    return pack if takes else None
+    if pack is None or not takes:
+        return None
+
+    def packer(form: Any) -> dict:
+        return pack(getattr(form, "_cpp_object", form))
+
+    return packer
 
 
 def assemble_matrix(A: PETSc.Mat, a: Any, bcs: list, diagonal: float = 1.0,

@@ -158,6 +158,8 @@ class _BandFigure:
     """
 
     def __init__(self, names: Sequence[str], ions: tuple[bool, ...]) -> None:
+        from matplotlib.patches import Rectangle
+
         fig, axes = new_figure(2, 3.4, top_in=0.6)
         ax, ax2 = axes[:, 0]
         self.fig, self.ax, self.ax2 = fig, ax, ax2
@@ -176,7 +178,11 @@ class _BandFigure:
                 curves["c_ion_cm3"] = ax2.semilogy([], [], "g-",
                                                    label="ions" if i == first_ion else None)[0]
             self.lines.append(curves)
-        self.spans = [ax.axvspan(0.0, 1.0, color=f"C{i % 10}", alpha=0.06, lw=0)
+        # layer shading: a rectangle spanning the axes' height (x in data, y in axes units);
+        # made directly because axvspan returns a Polygon before matplotlib 3.9, a Rectangle after
+        self.spans = [ax.add_patch(Rectangle((0.0, 0.0), 1.0, 1.0, color=f"C{i % 10}",
+                                             alpha=0.06, lw=0,
+                                             transform=ax.get_xaxis_transform()))
                       for i in range(len(names))]
         self.labels = [ax.text(0.5, 1.0, name, transform=ax.get_xaxis_transform(),
                                ha="center", va="bottom", fontsize=8) for name in names]
@@ -200,7 +206,8 @@ class _BandFigure:
             self.labels[i].set_visible(shown)
             if shown:
                 x0, x1 = float(x.min()), float(x.max())
-                self.spans[i].set_xy([[x0, 0.0], [x0, 1.0], [x1, 1.0], [x1, 0.0], [x0, 0.0]])
+                self.spans[i].set_x(x0)
+                self.spans[i].set_width(x1 - x0)
                 self.labels[i].set_x(0.5 * (x0 + x1))
         for axis in (self.ax, self.ax2):
             axis.relim(visible_only=True)

@@ -13,12 +13,24 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (readers see the old or the new file, never half)."""
+    """Write ``data`` to ``path`` atomically (readers see the old or the new file, never half).
+
+    The file gets the permissions ``open`` would give a new file (0666 less the umask, so
+    usually rw-r--r--), not the owner-only 0600 of the temporary file it is renamed from.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -18,6 +18,18 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
     assert os.listdir(p.parent) == ["summary.json"]
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_have_the_permissions_of_a_new_file(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "iv.csv", "V,J\n")
+        (tmp_path / "plain.csv").write_text("V,J\n")
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "iv.csv").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask == (tmp_path / "plain.csv").stat().st_mode & 0o777
+
+
 def test_failed_write_keeps_old_file(tmp_path, monkeypatch):
     p = tmp_path / "f.txt"
     write_text(p, "old")

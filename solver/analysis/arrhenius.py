@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,5 +41,10 @@ def leakage_summary(entries: Sequence[dict]) -> dict:
         je = [e["leakage"]["electron_current_density_A_per_cm2"][i] for e in entries]
         out[key] = {"temperature_K": temps, "effective_conductivity_S_per_cm": sig,
                     "electron_current_density_A_per_cm2": je,
-                    "activation_energy_eV": activation_energy(temps, sig)}
+                    "activation_energy_eV": activation_energy(temps, sig),
+                    "monotonic_rise": bool(all(abs(b) > abs(a)
+                                               for a, b in itertools.pairwise(sig))),
+                    "li_reduction_nm_per_h": [e["leakage"].get("li_reduction_nm_per_h",
+                                                               [float("nan")] * (i + 1))[i]
+                                              for e in entries]}
     return out

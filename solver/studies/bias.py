@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from ..case import SolverOptions
+from ..device.peakfield import PeakFields
 from ..device.prediction import bias_response, predict_bias
 from ..device.problem import DeviceProblem
 from ..numerics.continuation import ContinuationStopped, Reached, StepControl, continue_to
@@ -51,6 +52,7 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
     control = step_control(pb.case.solver)
     history: list[tuple[float, Any, Any]] = []
     krylov = [pb.linear_stats()["krylov_iterations"]]  # at the previous point
+    peak = PeakFields(pb)
 
     def solve_at(V: float):
         predict_bias(pb, contact, V, history)
@@ -74,6 +76,8 @@ def sweep(pb: DeviceProblem, contact: str, voltages: list[float], progress: Prog
         ionic = sum(v for k, v in J.items() if k not in ("total", "electron", "hole"))
         if pb.species:
             rec.update(in_key_units(ionic_current_density_A_per_cm2=ionic))
+        for name, F in peak().items():  # against each film's dielectric strength
+            rec[f"peak_field_{name}_V_per_cm"] = F
         records.append(rec)
         steps = f", {spent.steps} steps, last {spent.last_step:.3g} V" if spent.steps > 1 else ""
         failed = f", {spent.failed} failed" if spent.failed else ""

@@ -13,6 +13,7 @@ from ..case import Study
 from ..device.problem import DeviceProblem
 from ..results import plots
 from ..results.progress import Progress
+from ..units import per_si
 from .bias import A_PER_CM2, sweep
 from .equilibrium import run_equilibrium
 from .kind import PointCallback, StudyKind
@@ -48,6 +49,11 @@ def run_iv(pb: DeviceProblem, study: Study, T: float,
     entry["knee"] = knee
     entry.update(iv_metrics.ideality(V, J, T))
     entry["saturation_current_density_A_per_cm2"] = entry.pop("saturation_current_density")
+    strengths = {name: st.dielectric_strength * per_si("dielectric_strength_V_per_cm")
+                 for name, st in zip(pb.dm.layer_names, pb.P.states, strict=False)
+                 if st.dielectric_strength > 0}
+    if strengths:  # beside the peak_field_<layer> columns of the sweep
+        entry["dielectric_strength_V_per_cm"] = strengths
     entry["status"] = "incomplete" if problems else "ok"
     if problems:
         entry["problems"] = problems

@@ -11,13 +11,14 @@ amount conserved, which is the steady state of a chronoamperometry). Reported pe
   positive when electrons move into the electrolyte from the first contact's side); on 2D/3D
   devices the electron entry maps (:mod:`solver.device.entry`) resolve it along the boundary;
 - the effective electronic conductivity a DC-polarisation measurement reports,
-  ``sigma = J_ss L / U`` with L the electrolyte thickness.
+  ``sigma = J_ss L / U`` with L the electrolyte thickness;
+- the rate at which those electrons reduce Li+ to metal inside the electrolyte, as nm of Li
+  per hour (:mod:`solver.analysis.lithium`).
 Across temperatures (see :mod:`solver.analysis.arrhenius`): activation energies.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,55 +26,18 @@ from typing import Any
 
 import numpy as np
 
-import ufl
-from dolfinx import fem
-
 from ..analysis.arrhenius import leakage_summary
+from ..analysis.lithium import li_reduction_rate_nm_per_h
 from ..case import Case, Study
 from ..contacts import KINDS
+from ..device.leak import ElectrolyteElectronCurrent
 from ..device.problem import DeviceProblem
 from ..errors import CaseError
-from ..numerics import compat
 from ..results import plots
 from ..results.progress import Progress
 from .bias import A_PER_CM2, sweep
 from .equilibrium import run_equilibrium
 from .kind import PointCallback, StudyKind
-
-
-class ElectrolyteElectronCurrent:
-    """Electron current density entering the electrolyte (A/m^2), see the module docstring.
-
-    Args:
-        pb: The device problem (the forms are compiled once, evaluated at each call).
-    """
-
-    def __init__(self, pb: DeviceProblem) -> None:
-        inside = 1.0 - pb.P.semi
-        e = stack_direction(pb)
-        Jn = sum(e[d] * pb.current_component("electron", d) for d in range(len(e)))
-        self.pb = pb
-        self.forms = (fem.form(inside * Jn * pb.dx), fem.form(inside * pb.dx))
-
-    def __call__(self) -> float:
-        """The current density of the present state (A/m^2; NaN without an electrolyte)."""
-        flux, width = (compat.assemble_scalar(f, self.pb.comm) for f in self.forms)
-        return -flux / width * self.pb.scaling.J0 if width > 0 else math.nan
-
-
-def stack_direction(pb: DeviceProblem) -> np.ndarray:
-    """Unit vector from the first contact's centroid to the second's (+x in 1D)."""
-    msh = pb.dm.mesh
-    gdim = msh.geometry.dim
-    if gdim == 1 or len(pb.contacts) < 2:
-        return np.eye(gdim)[0]
-    x = ufl.SpatialCoordinate(msh)
-    cents = []
-    for cs in list(pb.contacts.values())[:2]:
-        cents.append(np.array([compat.assemble_scalar(fem.form(x[d] * pb.ds(cs.tag)), pb.comm)
-                               for d in range(gdim)]) / pb.contact_area(cs.name))
-    v = cents[1] - cents[0]
-    return v / np.linalg.norm(v)
 
 
 def run_leakage(pb: DeviceProblem, study: Study, T: float,
@@ -107,6 +71,8 @@ def run_leakage(pb: DeviceProblem, study: Study, T: float,
         "electron_current_density_A_per_cm2": [extra[r["voltage_V"]] for r in rows],
         "effective_conductivity_S_per_cm": [
             r["current_density_A_per_cm2"] * L / r["voltage_V"] for r in rows],
+        "li_reduction_nm_per_h": [li_reduction_rate_nm_per_h(extra[r["voltage_V"]])
+                                  for r in rows],
     }
     entry["electrolyte_thickness_cm"] = L
     entry["status"] = "incomplete" if problems else "ok"

@@ -17,8 +17,10 @@ import numpy as np
 
 from mpi4py import MPI
 
+from ..analysis.lithium import li_reduction_rate_nm_per_h
 from ..case import Study
 from ..constants import eps0, k_B, q
+from ..device.leak import ElectrolyteElectronCurrent
 from ..device.problem import DeviceProblem
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
 from ..results import plots
@@ -60,6 +62,8 @@ def run_transient(pb: DeviceProblem, study: Study, T: float) -> tuple[dict[str, 
         entry["control"] = study.control
         entry["steady_voltage_V"] = U
         entry["area_specific_resistance_ohm_cm2"] = U / J if J else math.nan
+        if "li_reduction_nm_per_h" in last:
+            entry["li_reduction_nm_per_h"] = last["li_reduction_nm_per_h"]
     return entry, bd
 
 
@@ -110,6 +114,8 @@ def simulate(pb: DeviceProblem, study: Study,
     state = {"i_max": 0.0, "next": 0}
 
     galvanostatic = study.control == "current"
+    has_electrolyte = any(pb.case.is_electrolyte(ly) for ly in pb.case.layers)
+    leak = ElectrolyteElectronCurrent(pb) if has_electrolyte else None
     drive_scale = max(abs(v) for _, v in study.waveform)
 
     def set_step(t_new: float, dt: float, order: int, ratio: float) -> None:
@@ -170,6 +176,10 @@ def simulate(pb: DeviceProblem, study: Study,
             displacement_A_per_cm2=J.get("displacement", 0.0))
         if pb.series.active:
             row["device_voltage_V"] = Vd
+        if leak is not None:  # electrons entering the electrolyte, and the Li they reduce
+            je = leak() * A_PER_CM2
+            row["electrolyte_electron_A_per_cm2"] = je
+            row["li_reduction_nm_per_h"] = li_reduction_rate_nm_per_h(je)
         rows.append(row)
         while state["next"] < len(t_grid) and t >= t_grid[state["next"]] * (1 - 1e-9):
             state["next"] += 1

@@ -1,10 +1,16 @@
 """`interphase calibrate`: fit the declared uncertain parameters to the calibration targets only.
 
 Least squares (scipy, trust-region reflective, bounds) on residuals ``(model - measured) /
-scale`` of the target metrics (log10 for conductivities), plus a weak pull (0.05 per unit of the
-normalised parameter) toward the start values that keeps under-determined fits near the
-library. The finite-difference Jacobian is evaluated in parallel: MPI_COMM_WORLD is split into
-single-rank groups and the n+1 simulations of each Jacobian are shared among them.
+band`` of the target metrics (log10 over log10(band) for conductivities), plus a weak pull
+(0.05 per unit of the normalised parameter) toward the start values that keeps under-determined
+directions near the literature. Parameters live on [0, 1] (log scale where declared). The
+finite-difference Jacobian is evaluated in parallel: MPI_COMM_WORLD is split into single-rank
+groups and the n+1 simulations of each Jacobian are shared among them. After the fit,
+:mod:`solver.validation.identifiability` says what the data pin down.
+
+A parameter may also be declared relative to a library value (``relative_to`` and ``sign``):
+the band offset ``E_c(TiO2) - E_c(a-Si) = chi(a-Si) - chi(TiO2)`` is one parameter that sets
+``chi(TiO2) = chi(a-Si) - offset``.
 """
 
 from __future__ import annotations
@@ -13,12 +19,12 @@ import logging
 import math
 import tempfile
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from mpi4py import MPI
 
@@ -28,12 +34,13 @@ from .experiments import ROOT, load_spec, measured, run_experiment
 from .metrics import metrics
 
 SPEC = ROOT / "cases" / "validation" / "calibration.toml"
+PRIOR = 0.05  # pull toward the start, per unit of the normalised parameter
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """An uncertain parameter: --set keys, bounds, start, log scale."""
+    """An uncertain parameter: --set keys, bounds, start, log scale, optional library base."""
 
     name: str
     keys: tuple[str, ...]
@@ -41,6 +48,8 @@ class Parameter:
     hi: float
     start: float
     log: bool
+    base: float = 0.0
+    sign: float = 1.0
 
     def to_unit(self, v: float) -> float:
         """Value -> [0, 1]."""
@@ -53,32 +62,71 @@ class Parameter:
             return math.exp(math.log(self.lo) + z * (math.log(self.hi) - math.log(self.lo)))
         return self.lo + z * (self.hi - self.lo)
 
+    def key_value(self, v: float) -> float:
+        """The value written to the keys (``base + sign v``; ``v`` itself without a base)."""
+        return self.base + self.sign * v
 
-def read_spec(path: Path = SPEC) -> tuple[list[Parameter], list[str], dict[str, list[str]]]:
-    """Parameters, target metric names and per-experiment overrides of a calibration file."""
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """A calibration file: parameters, target metrics, experiment overrides, fixed settings."""
+
+    parameters: list[Parameter]
+    targets: list[str]
+    experiment_sets: dict[str, list[str]]
+    fixed: list[str]
+
+
+def _library_value(ref: str, path: Path) -> float:
+    """``"a-Si.chi_eV"`` -> the library value in the key's unit."""
+    from ..materials import MaterialLibrary
+    from ..materials.library import UNITS
+    from ..units import from_si, split_key
+
+    name, _, key = ref.partition(".")
+    lib = MaterialLibrary()
+    field = {v: k for k, v in UNITS.items()}.get(key, key)
+    try:
+        value = getattr(lib.get(name), field)
+    except (InterphaseError, AttributeError):
+        raise CaseError(f"no library value '{ref}'", file=str(path)) from None
+    return from_si(value, split_key(key)[1])
+
+
+def read_spec(path: Path = SPEC) -> CalibrationSpec:
+    """Parameters, target metric names, per-experiment overrides and fixed settings."""
     try:
         doc = tomllib.loads(Path(path).read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CaseError(f"cannot read the calibration file ({exc})", file=str(path)) from None
     params = []
     for name, p in doc.get("parameters", {}).items():
-        lo, hi = p["bounds"]
-        if not lo < p["start"] < hi:
-            raise CaseError("start must lie inside bounds", file=str(path),
-                            key=f"parameters.{name}")
-        params.append(Parameter(name, tuple(p["keys"]), float(lo), float(hi),
-                                float(p["start"]), bool(p.get("log", False))))
+        where = f"parameters.{name}"
+        try:
+            lo, hi = (float(b) for b in p["bounds"])
+            start, keys = float(p["start"]), tuple(p["keys"])
+        except (KeyError, TypeError, ValueError):
+            raise CaseError("needs keys = [...], bounds = [lo, hi] and start", file=str(path),
+                            key=where) from None
+        if not lo < start < hi or (p.get("log") and lo <= 0):
+            raise CaseError("start must lie inside bounds (and log bounds be > 0)",
+                            file=str(path), key=where)
+        base = _library_value(p["relative_to"], path) if "relative_to" in p else 0.0
+        params.append(Parameter(name, keys, lo, hi, start, bool(p.get("log", False)),
+                                base, float(p.get("sign", 1.0))))
     known = {m.name for m in metrics(measured())}
     for t in doc.get("targets", []):
         if t not in known:
             raise CaseError(f"unknown metric '{t}'", file=str(path), key="targets",
                             hint=f"metrics: {', '.join(sorted(known))}")
-    return params, list(doc.get("targets", [])), dict(doc.get("experiment_sets", {}))
+    return CalibrationSpec(params, list(doc.get("targets", [])),
+                           dict(doc.get("experiment_sets", {})), list(doc.get("fixed", [])))
 
 
-def overrides_for(params: list[Parameter], values: np.ndarray) -> list[str]:
+def overrides_for(params: Sequence[Parameter], values: Sequence[float]) -> list[str]:
     """--set overrides for parameter values."""
-    return [f"{k}={float(v)!r}" for p, v in zip(params, values, strict=True) for k in p.keys]
+    return [f"{k}={float(p.key_value(v))!r}" for p, v in zip(params, values, strict=True)
+            for k in p.keys]
 
 
 def read_overrides(path: str | Path) -> list[str]:
@@ -92,28 +140,29 @@ def read_overrides(path: str | Path) -> list[str]:
     return [str(s) for s in doc["sets"]]
 
 
-def _evaluate(values: np.ndarray, params, targets, exp_sets, work: Path) -> np.ndarray:
+def model_values(values: Sequence[float], spec: CalibrationSpec, work: Path) -> np.ndarray:
     """Model values of the target metrics for one parameter set (on COMM_SELF)."""
-    spec = load_spec()
+    exps = load_spec()
     ms = {m.name: m for m in metrics(measured())}
-    needed = sorted({e for t in targets for e in ms[t].needs})
+    needed = sorted({e for t in spec.targets for e in ms[t].needs})
+    sets = [*spec.fixed, *overrides_for(spec.parameters, values)]
     summaries = {}
-    sets = overrides_for(params, values)
     for name in needed:
-        exp = dict(spec[name])
-        exp["quick_sets"] = exp_sets.get(name, exp["quick_sets"])
+        exp = dict(exps[name])
+        exp["quick_sets"] = spec.experiment_sets.get(name, exp["quick_sets"])
         summaries[name] = run_experiment(exp, work / name, MPI.COMM_SELF, quick=True,
                                          overrides=sets, plots=False)
     out = []
-    for t in targets:
+    for t in spec.targets:
         try:
             out.append(float(ms[t].model(summaries)))
-        except (LookupError, ValueError):
+        except (LookupError, ValueError, ZeroDivisionError):
             out.append(math.nan)
     return np.array(out)
 
 
-def _residuals(model: np.ndarray, targets: list[str]) -> np.ndarray:
+def residuals(model: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+    """Normalised misfits: within the metric's band means |r| <= 1 (NaN -> a large penalty)."""
     ms = {m.name: m for m in metrics(measured())}
     r = []
     for t, v in zip(targets, model, strict=True):
@@ -125,60 +174,103 @@ def _residuals(model: np.ndarray, targets: list[str]) -> np.ndarray:
     return np.nan_to_num(np.array(r), nan=1e3)
 
 
-def calibrate(out: Path, comm: MPI.Comm, path: Path = SPEC, max_nfev: int = 30) -> dict:
-    """Run the calibration; writes ``calibration.json`` and ``calibrated.toml`` (rank 0)."""
-    params, targets, exp_sets = read_spec(path)
-    z0 = np.array([p.to_unit(p.start) for p in params])
-    cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-    history: list[dict[str, Any]] = []
-    h = 0.02
+class Evaluator:
+    """Model values at many points, shared among the ranks of ``comm`` (one point per rank).
 
-    def batch(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        key = tuple(np.round(z, 12))
-        if key in cache:
-            return cache[key]
-        points = [z] + [z + h * np.eye(len(z))[i] * (1 if z[i] + h <= 1 else -1)
-                        for i in range(len(z))]
+    Args:
+        spec: The calibration.
+        comm: Communicator; each rank evaluates its share of a batch on COMM_SELF.
+    """
+
+    def __init__(self, spec: CalibrationSpec, comm: MPI.Comm) -> None:
+        self.spec, self.comm = spec, comm
+        self.cache: dict[tuple, np.ndarray] = {}
+        self.evaluations = 0
+
+    def __call__(self, zs: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Model values (target metrics) at each unit-space point of ``zs``."""
+        keys = [tuple(np.round(z, 12)) for z in zs]
+        todo = [k for k in dict.fromkeys(keys) if k not in self.cache]
         mine = {}
-        with tempfile.TemporaryDirectory(prefix=f"calib{comm.rank}-") as tmp:
-            for k in range(comm.rank, len(points), comm.size):
-                vals = np.array([p.from_unit(v) for p, v in zip(params, points[k], strict=True)])
+        with tempfile.TemporaryDirectory(prefix=f"calib{self.comm.rank}-") as tmp:
+            for i in range(self.comm.rank, len(todo), self.comm.size):
+                vals = [p.from_unit(v) for p, v in zip(self.spec.parameters, todo[i],
+                                                        strict=True)]
                 try:
-                    mine[k] = _evaluate(vals, params, targets, exp_sets, Path(tmp) / str(k))
+                    mine[todo[i]] = model_values(vals, self.spec, Path(tmp) / str(i))
                 except InterphaseError as exc:  # a failed point must not hang the others
                     log.warning("calibration point failed: %s", exc)
-                    mine[k] = np.full(len(targets), np.nan)
-        got = {}
-        for part in comm.allgather(mine):
-            got.update(part)
-        f0 = _residuals(got[0], targets)
-        J = np.column_stack([(_residuals(got[i + 1], targets) - f0) /
-                             (points[i + 1][i] - z[i]) for i in range(len(z))])
-        log.info("calibration %d: %s -> %s", len(history),
-                 {p.name: f"{p.from_unit(v):.4g}" for p, v in zip(params, z)},
-                 {t: f"{v:.4g}" for t, v in zip(targets, got[0])})
-        history.append({"parameters": {p.name: p.from_unit(v) for p, v in zip(params, z)},
-                        "model": dict(zip(targets, got[0].tolist())),
-                        "residuals": f0.tolist()})
-        cache[key] = (f0, J)
-        return f0, J
+                    mine[todo[i]] = np.full(len(self.spec.targets), np.nan)
+        for part in self.comm.allgather(mine):
+            self.cache.update(part)
+        self.evaluations += len(todo)
+        return [self.cache[k] for k in keys]
 
-    prior = 0.05
 
-    def fun(z):
-        return np.concatenate([batch(z)[0], prior * (z - z0)])
+def jacobian(evaluate: Callable, z: np.ndarray, targets: Sequence[str],
+             h: float = 0.02) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Residuals, model values and forward-difference Jacobian (unit space) at ``z``."""
+    steps = [h if z[i] + h <= 1 else -h for i in range(len(z))]
+    points = [z] + [z + steps[i] * np.eye(len(z))[i] for i in range(len(z))]
+    models = evaluate(points)
+    f0 = residuals(models[0], targets)
+    J = np.column_stack([(residuals(models[i + 1], targets) - f0) / steps[i]
+                         for i in range(len(z))])
+    return f0, models[0], J
 
-    def jac(z):
-        return np.vstack([batch(z)[1], prior * np.eye(len(z))])
 
-    res = least_squares(fun, z0, jac=jac, bounds=(0.0, 1.0), max_nfev=max_nfev, x_scale=1.0)
-    best = {p.name: p.from_unit(v) for p, v in zip(params, res.x)}
-    result = {"targets": targets, "parameters": best, "success": bool(res.success),
+def calibrate(out: Path, comm: MPI.Comm, path: Path = SPEC, max_nfev: int = 30,
+              profiles: bool = True, profile_points: int = 5) -> dict:
+    """Run the calibration; writes ``calibration.json``, ``calibration.md``, ``calibrated.toml``.
+
+    Args:
+        out: Output folder.
+        comm: Communicator (the simulations are shared among its ranks).
+        path: The calibration file.
+        max_nfev: Least-squares iterations (each one Jacobian: n + 1 simulations).
+        profiles: Also compute profile-likelihood ranges (3 batches of n x profile_points
+            simulations).
+        profile_points: Grid points of each profile across the bounds.
+    """
+    from scipy.optimize import least_squares
+
+    from .identifiability import analyse, markdown
+
+    spec = read_spec(path)
+    evaluate = Evaluator(spec, comm)
+    z0 = np.array([p.to_unit(p.start) for p in spec.parameters])
+    history: list[dict[str, Any]] = []
+    memo: dict[tuple, tuple] = {}
+
+    def at(z):
+        key = tuple(np.round(z, 12))
+        if key not in memo:
+            memo[key] = jacobian(evaluate, z, spec.targets)
+            f0, model, _ = memo[key]
+            history.append({"parameters": {p.name: p.from_unit(v)
+                                           for p, v in zip(spec.parameters, z, strict=True)},
+                            "model": dict(zip(spec.targets, model.tolist(), strict=True)),
+                            "residuals": f0.tolist()})
+            log.info("calibration %d: %s -> %s", len(history), history[-1]["parameters"],
+                     history[-1]["model"])
+        return memo[key]
+
+    res = least_squares(lambda z: np.concatenate([at(z)[0], PRIOR * (z - z0)]), z0,
+                        jac=lambda z: np.vstack([at(z)[2], PRIOR * np.eye(len(z))]),
+                        bounds=(0.0, 1.0), max_nfev=max_nfev, x_scale=1.0)
+    f0, model, J = at(res.x)
+    ident = analyse(spec, res.x, f0, J, evaluate, z0, PRIOR, profiles_on=profiles,
+                    profile_points=profile_points)
+    best = {p.name: p.from_unit(v) for p, v in zip(spec.parameters, res.x, strict=True)}
+    result = {"targets": spec.targets, "parameters": best, "success": bool(res.success),
               "message": res.message, "cost": float(res.cost), "history": history,
-              "model_at_best": history[-1]["model"] if history else {}}
+              "model_at_best": dict(zip(spec.targets, model.tolist(), strict=True)),
+              "fixed": spec.fixed, "identifiability": ident,
+              "simulations": evaluate.evaluations}
     if comm.rank == 0:
         write_json(out / "calibration.json", result)
-        sets = overrides_for(params, np.array(list(best.values())))
+        write_text(out / "calibration.md", markdown(result, spec))
+        sets = spec.fixed + overrides_for(spec.parameters, list(best.values()))
         lines = ["# Calibrated parameters (interphase calibrate); use with",
                  "# interphase validate --parameters this-file", "sets = ["]
         lines += [f'  "{s}",' for s in sets] + ["]"]

@@ -18,8 +18,10 @@ from mpi4py import MPI
 from ..results import plots
 from ..results.atomic import write_json, write_text
 from ..results.progress import Progress
-from .experiments import entry_at, load_spec, measured, run_experiment
+from .experiments import ROOT, entry_at, load_spec, measured, run_experiment
 from .metrics import Metric, metrics, polarity_index, verdict
+
+IDENTIFIABILITY = ROOT / "cases" / "validation" / "calibration.md"
 
 
 def run_validation(out: Path, comm: MPI.Comm, quick: bool = False,
@@ -107,6 +109,12 @@ def markdown(rows: list[dict], overrides: Sequence[str], quick: bool) -> str:
     lines += [f"- **{r['quantity']}**: {r['note']}" for r in rows if r["note"]]
     lines += ["", "Figures: `onchip_iv.png`, `leakage_vs_T.png`, `impedance_nyquist.png`, "
               "`impedance_bode.png`; every run's own files are under `runs/`."]
+    ident = IDENTIFIABILITY.read_text() if IDENTIFIABILITY.is_file() else ""
+    if ident and overrides:
+        lines += ["", "## The calibrated parameters and what the data pin down", "",
+                  f"(from `{IDENTIFIABILITY.relative_to(ROOT)}`, written by `interphase "
+                  "calibrate` with the committed parameter set)", ""]
+        lines += [x for x in ident.splitlines() if not x.startswith("# ")]
     return "\n".join(lines) + "\n"
 
 

@@ -24,11 +24,13 @@ def test_quick_paper_validation_report(comm, shared_tmp):
         assert (shared_tmp / "val" / "leakage_vs_T.png").is_file()
 
 
-def test_calibration_fits_only_its_target(comm, shared_tmp):
+def test_calibration_fits_only_its_target_and_says_what_is_pinned(comm, shared_tmp):
+    """The bare pellet's sigma pins LLZTO's sigma_e and says nothing of the a-Si lifetime."""
     spec = shared_tmp / "calibration.toml"
     if comm.rank == 0:
         spec.write_text("""
 targets = ["sigma_bare_RT"]
+fixed = ["physics.trap_assisted_tunnelling=true"]
 [experiment_sets]
 bare = ["temperature_K=298.0"]
 [parameters.llzto_sigma_e]
@@ -36,11 +38,42 @@ keys = ["materials.LLZTO.sigma_e_S_per_cm"]
 bounds = [1e-8, 1e-5]
 start = 1e-7
 log = true
+[parameters.si_lifetime]
+keys = ["materials.a-Si.tau_n_s"]
+bounds = [1e-12, 1e-9]
+start = 1e-10
+log = true
 """)
     comm.Barrier()
-    result = calibrate(shared_tmp / "cal", comm, spec, max_nfev=6)
+    result = calibrate(shared_tmp / "cal", comm, spec, max_nfev=6, profile_points=3)
     assert result["model_at_best"]["sigma_bare_RT"] == pytest.approx(3.25e-8, rel=0.1)
     assert result["parameters"]["llzto_sigma_e"] > 1e-7  # the bulk sigma_e must exceed it
+    ident = result["identifiability"]
+    prof = {p["parameter"]: p for p in ident["profiles"]}
+    assert not (prof["llzto_sigma_e"]["open_low"] or prof["llzto_sigma_e"]["open_high"])
+    assert prof["si_lifetime"]["open_low"] and prof["si_lifetime"]["open_high"]
+    sens = ident["sensitivities"]["sigma_bare_RT"]
+    assert abs(sens["llzto_sigma_e"]["dr_dz"]) > 1.0 > abs(sens["si_lifetime"]["dr_dz"])
     if comm.rank == 0:
         text = (shared_tmp / "cal" / "calibrated.toml").read_text()
         assert "materials.LLZTO.sigma_e_S_per_cm=" in text
+        assert "physics.trap_assisted_tunnelling=true" in text
+        table = (shared_tmp / "cal" / "calibration.md").read_text()
+        assert "si_lifetime" in table and "(not pinned)" in table
+
+
+def test_relative_parameter_sets_the_offset_through_the_library(tmp_path):
+    from solver.validation.calibration import overrides_for, read_spec
+
+    p = tmp_path / "c.toml"
+    p.write_text("""
+targets = []
+[parameters.band_offset]
+keys = ["materials.TiO2-amorphous.chi_eV"]
+relative_to = "a-Si.chi_eV"
+sign = -1.0
+bounds = [-0.5, -0.1]
+start = -0.2
+""")
+    spec = read_spec(p)
+    assert overrides_for(spec.parameters, [-0.25]) == ["materials.TiO2-amorphous.chi_eV=4.2"]

@@ -135,8 +135,13 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
     geometry = S.validate_table(top["geometry"] or {}, S.GEOMETRY, "geometry", file) \
         if top["geometry"] is not None else {}
     meshed = bool(geometry)
+    if meshed and geometry.get("mesh") is not None:
+        if geometry["msh"] is not None:
+            raise CaseError("give mesh or msh, not both (they are the same key)", file=file,
+                            key="geometry.mesh")
+        geometry["msh"] = geometry["mesh"]
     if meshed and (geometry["msh"] is None) == (geometry["generator"] is None):
-        raise CaseError("give exactly one of msh and generator", file=file, key="geometry")
+        raise CaseError("give exactly one of mesh and generator", file=file, key="geometry")
     layer_tables = [S.validate_table(t, S.LAYER, f"layers[{i}]", file)
                     for i, t in enumerate(top["layers"])]
     layers = build_layers(layer_tables, lib, file, meshed)

@@ -63,8 +63,10 @@ TOP: dict[str, Key] = {
 }
 
 GEOMETRY: dict[str, Key] = {
-    "msh": Key("str", "gmsh mesh file (relative to the case file), coordinates in nm, physical "
-               "groups named after the layers and contacts"),
+    "mesh": Key("str", "mesh file in any format meshio reads (.msh, .vtu, .med, .inp, .xdmf; "
+                "relative to the case file), coordinates in nm, physical groups / cell sets "
+                "named after the layers and contacts"),
+    "msh": Key("str", "the same as mesh (the older name)"),
     "generator": Key("str", "a generator of meshes/ (onchip, rough_interphase, "
                      "grain_boundary, extruded_stack) instead of a file"),
     "parameters": Key("table", "generator parameters (see meshes/README.md)"),
@@ -196,7 +198,8 @@ MESH: dict[str, Key] = {
 
 OUTPUT: dict[str, Key] = {
     "plots": Key("bool", "write PNG plots", default=True),
-    "fields": Key("bool", "write XDMF field files for ParaView", default=True),
+    "fields": Key("bool", "write field files (one VTU grid per temperature / bias step, PVD "
+                  "series; ParaView and meshio open them)", default=True),
 }
 
 SECTIONS: dict[str, dict[str, Key]] = {

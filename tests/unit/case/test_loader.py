@@ -139,3 +139,27 @@ def test_transient_drives(write_case):
     expect_error(write_case, diode_toml(
         study='kind = "leakage"\nt_end_s = 1.0\nstep_A_per_cm2 = 1e-3'),
         "study.step_A_per_cm2", "voltage-controlled")
+
+
+MESHED = """
+name = "m"
+[geometry]
+{geometry}
+[[layers]]
+name = "p"
+material = "Si"
+acceptors_cm3 = 1e17
+[contacts.a]
+kind = "ohmic"
+[contacts.b]
+kind = "ohmic"
+[study]
+kind = "equilibrium"
+"""
+
+
+def test_geometry_mesh_takes_any_meshio_file_and_msh_is_its_alias(write_case):
+    case = load_case(write_case(MESHED.format(geometry='mesh = "device.vtu"')))
+    assert case.geometry["msh"] == "device.vtu"
+    one_line_error(lambda: load_case(write_case(MESHED.format(
+        geometry='mesh = "a.vtu"\nmsh = "b.msh"'))), "geometry.mesh", "not both")

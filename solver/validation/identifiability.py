@@ -18,7 +18,7 @@ inside its acceptance band):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -68,12 +68,48 @@ def profiles(spec: Any, z: np.ndarray, J: np.ndarray, evaluate: Callable,
     chi_best = float(np.sum(residuals(evaluate([z])[0], spec.targets) ** 2))
     for k, p in enumerate(spec.parameters):
         chi = [float(np.sum(fs[k * npp + i] ** 2)) for i in range(npp)]
-        ok = [grid[i] for i in range(npp) if chi[i] - min(chi_best, min(chi)) <= 1.0]
-        lo, hi = (min(ok), max(ok)) if ok else (z[k], z[k])
+        lo, hi, open_lo, open_hi = profile_range(grid, chi, float(z[k]), chi_best)
         out.append({"parameter": p.name, "grid": [p.from_unit(g) for g in grid],
                     "chi2": chi, "range": [p.from_unit(lo), p.from_unit(hi)],
-                    "open_low": bool(ok and lo == 0.0), "open_high": bool(ok and hi == 1.0)})
+                    "open_low": open_lo, "open_high": open_hi})
     return out
+
+
+def profile_range(grid: Sequence[float], chi: Sequence[float], z_best: float,
+                  chi_best: float, delta: float = 1.0) -> tuple[float, float, bool, bool]:
+    """Where a profile stays within ``delta`` of its minimum, around the optimum (unit space).
+
+    The optimum joins the grid; the edges of the region are interpolated linearly in chi^2
+    between neighbouring points. Returns ``(lo, hi, open_low, open_high)``, ``open_*`` when the
+    region reaches a bound.
+    """
+    pts = sorted([*zip(grid, chi, strict=True), (z_best, chi_best)])
+    zs, cs = [p[0] for p in pts], [p[1] for p in pts]
+    limit = min(cs) + delta
+    i0 = zs.index(z_best)
+    lo = hi = z_best
+    open_lo = open_hi = False
+    j = i0
+    while True:
+        if j == 0:
+            lo, open_lo = zs[0], True
+            break
+        if cs[j - 1] > limit:
+            f = (limit - cs[j]) / (cs[j - 1] - cs[j]) if cs[j - 1] != cs[j] else 0.0
+            lo = zs[j] + f * (zs[j - 1] - zs[j])
+            break
+        j -= 1
+    j = i0
+    while True:
+        if j == len(zs) - 1:
+            hi, open_hi = zs[-1], True
+            break
+        if cs[j + 1] > limit:
+            f = (limit - cs[j]) / (cs[j + 1] - cs[j]) if cs[j + 1] != cs[j] else 0.0
+            hi = zs[j] + f * (zs[j + 1] - zs[j])
+            break
+        j += 1
+    return lo, hi, open_lo, open_hi
 
 
 def analyse(spec: Any, z: np.ndarray, f0: np.ndarray, J: np.ndarray, evaluate: Callable,
@@ -130,7 +166,7 @@ def markdown(result: dict[str, Any], spec: Any) -> str:
             hi = ">= bound" if pr["open_high"] else _g(pr["range"][1])
             rng = f"{lo} .. {hi}"
             if pr["open_low"] and pr["open_high"]:
-                rng += " (not pinned)"
+                rng += " (not pinned: the value is its start, a literature value)"
         flag = ident["on_bound"][p.name]
         lines.append(f"| {p.name} | {_g(v)} | {_g(p.lo)} .. {_g(p.hi)} | {rng} | "
                      f"{'**ON ' + flag.upper() + ' BOUND**' if flag else ''} |")

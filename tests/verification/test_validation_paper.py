@@ -77,3 +77,31 @@ start = -0.2
 """)
     spec = read_spec(p)
     assert overrides_for(spec.parameters, [-0.25]) == ["materials.TiO2-amorphous.chi_eV=4.2"]
+
+
+@pytest.mark.slow
+@pytest.mark.serial
+def test_full_validation_with_the_committed_calibration(comm, shared_tmp):
+    """Issue 11's acceptance: one committed parameter set, every value inside its bounds; the
+    fitted knee and the predictions pass; the breakdown misses for its stated cause."""
+    from solver.validation.calibration import SPEC, read_overrides, read_spec
+    from solver.validation.experiments import ROOT
+
+    calibrated = ROOT / "cases" / "validation" / "calibrated.toml"
+    sets = read_overrides(calibrated)
+    spec = read_spec(SPEC)
+    values = dict(s.split("=", 1) for s in sets)
+    for p in spec.parameters:
+        v = (float(values[p.keys[0]]) - p.base) / p.sign if p.base else float(values[p.keys[0]])
+        z = p.to_unit(v)
+        assert 0.02 < z < 0.98, (p.name, v)  # inside its bounds, on none
+    result = run_validation(shared_tmp / "val", comm, overrides=sets, plots_on=False)
+    rows = {r["name"]: r for r in result["metrics"]}
+    for name in ("knee_voltage_300K", "knee_voltage_250K", "knee_voltage_350K",
+                 "sigma_bare_RT", "sigma_RI_reverse_RT", "ratio_reverse_RT", "ratio_forward_RT",
+                 "trend_bare", "trend_RI_reverse", "ionic_resistance", "asr_RI",
+                 "dendrite_lifetime_ratio"):
+        assert rows[name]["verdict"] == "pass", (name, rows[name]["model"])
+    assert rows["breakdown_V"]["verdict"] == "miss"  # a few volts break the 10 nm films
+    assert rows["breakdown_V"]["model"] < 10.0 and "dielectric strength" in rows[
+        "breakdown_V"]["note"]

@@ -19,5 +19,5 @@ def test_a_flat_profile_is_open_on_both_sides():
 
 
 def test_one_sided():
-    lo, hi, open_lo, open_hi = profile_range([0.0, 0.5, 1.0], [9.0, 0.5, 0.0], 0.9, 0.0)
+    lo, _hi, open_lo, open_hi = profile_range([0.0, 0.5, 1.0], [9.0, 0.5, 0.0], 0.9, 0.0)
     assert open_hi and not open_lo and 0.0 < lo < 0.5

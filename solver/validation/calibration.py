@@ -15,8 +15,11 @@ the band offset ``E_c(TiO2) - E_c(a-Si) = chi(a-Si) - chi(TiO2)`` is one paramet
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
@@ -180,12 +183,17 @@ class Evaluator:
     Args:
         spec: The calibration.
         comm: Communicator; each rank evaluates its share of a batch on COMM_SELF.
+        store: Optional JSON-lines file of finished points (read at start, appended by rank 0).
     """
 
-    def __init__(self, spec: CalibrationSpec, comm: MPI.Comm) -> None:
-        self.spec, self.comm = spec, comm
+    def __init__(self, spec: CalibrationSpec, comm: MPI.Comm, store: Path | None = None) -> None:
+        self.spec, self.comm, self.store = spec, comm, store
         self.cache: dict[tuple, np.ndarray] = {}
         self.evaluations = 0
+        self.fingerprint = fingerprint(spec)
+        if store is not None:
+            self.cache.update(read_store(store, self.fingerprint, len(spec.targets)))
+        self.replayed = len(self.cache)
 
     def __call__(self, zs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Model values (target metrics) at each unit-space point of ``zs``."""
@@ -201,10 +209,49 @@ class Evaluator:
                 except InterphaseError as exc:  # a failed point must not hang the others
                     log.warning("calibration point failed: %s", exc)
                     mine[todo[i]] = np.full(len(self.spec.targets), np.nan)
+        new: dict[tuple, np.ndarray] = {}
         for part in self.comm.allgather(mine):
-            self.cache.update(part)
+            new.update(part)
+        self.cache.update(new)
+        if self.store is not None and self.comm.rank == 0 and new:
+            append_store(self.store, self.fingerprint, new)
         self.evaluations += len(todo)
         return [self.cache[k] for k in keys]
+
+
+def fingerprint(spec: CalibrationSpec) -> str:
+    """A short hash of everything that decides a simulation's result."""
+    text = repr((spec.parameters, spec.targets, spec.fixed,
+                 sorted(spec.experiment_sets.items())))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read_store(path: Path, tag: str, n_targets: int) -> dict[tuple, np.ndarray]:
+    """Finished points of a calibration with fingerprint ``tag`` (a torn last line is skipped)."""
+    found: dict[tuple, np.ndarray] = {}
+    try:
+        lines = path.read_text().splitlines()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return found
+    for line in lines:
+        try:
+            rec = json.loads(line)
+            if rec["fingerprint"] == tag and len(rec["model"]) == n_targets:
+                found[tuple(float(v) for v in rec["z"])] = np.array(rec["model"], dtype=float)
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def append_store(path: Path, tag: str, points: dict[tuple, np.ndarray]) -> None:
+    """Append finished points, one flushed and synced line each."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        for z, model in points.items():
+            fh.write(json.dumps({"fingerprint": tag, "z": list(z),
+                                 "model": model.tolist()}) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def jacobian(evaluate: Callable, z: np.ndarray, targets: Sequence[str],
@@ -237,7 +284,10 @@ def calibrate(out: Path, comm: MPI.Comm, path: Path = SPEC, max_nfev: int = 30,
     from .identifiability import analyse, markdown
 
     spec = read_spec(path)
-    evaluate = Evaluator(spec, comm)
+    evaluate = Evaluator(spec, comm, out / "evaluations.jsonl")
+    if evaluate.replayed:
+        log.info("calibration: %d finished simulations read from %s", evaluate.replayed,
+                 out / "evaluations.jsonl")
     z0 = np.array([p.to_unit(p.start) for p in spec.parameters])
     history: list[dict[str, Any]] = []
     memo: dict[tuple, tuple] = {}

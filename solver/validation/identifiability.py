@@ -166,7 +166,8 @@ def markdown(result: dict[str, Any], spec: Any) -> str:
             hi = ">= bound" if pr["open_high"] else _g(pr["range"][1])
             rng = f"{lo} .. {hi}"
             if pr["open_low"] and pr["open_high"]:
-                rng += " (not pinned: the value is its start, a literature value)"
+                rng += (" (not pinned by the targets: kept near its literature start "
+                        f"{_g(p.start)} by the prior and its correlations)")
         flag = ident["on_bound"][p.name]
         lines.append(f"| {p.name} | {_g(v)} | {_g(p.lo)} .. {_g(p.hi)} | {rng} | "
                      f"{'**ON ' + flag.upper() + ' BOUND**' if flag else ''} |")

@@ -59,7 +59,7 @@ log = true
         assert "materials.LLZTO.sigma_e_S_per_cm=" in text
         assert "physics.trap_assisted_tunnelling=true" in text
         table = (shared_tmp / "cal" / "calibration.md").read_text()
-        assert "si_lifetime" in table and "(not pinned)" in table
+        assert "si_lifetime" in table and "(not pinned by the targets" in table
 
 
 def test_relative_parameter_sets_the_offset_through_the_library(tmp_path):

@@ -18,7 +18,8 @@ def test_seed_stack_equals_the_calibrated_set():
         assert a.donors == pytest.approx(b.donors, rel=1e-5)
         assert a.acceptors == pytest.approx(b.acceptors, rel=1e-5)
         ma, mb = plain.materials.get(a.material), calibrated.materials.get(b.material)
-        for f in ("tau_n", "tau_p", "defect_density", "defect_level", "chi", "sigma_e"):
+        for f in ("tau_n", "tau_p", "trap_level", "defect_density", "defect_level", "chi",
+                  "sigma_e"):
             if hasattr(ma, f):
                 assert getattr(ma, f) == pytest.approx(getattr(mb, f), rel=1e-5, abs=1e-30), f
     for name, c in plain.contacts.items():

@@ -55,6 +55,8 @@ class Contact:
         series_resistance: Area-specific resistance in series with the contact at 300 K
             (ohm m^2; 0 for none).
         series_resistance_activation: Its Arrhenius activation energy (J).
+        metal: The electrode's metal (library name) or None (a work function given instead).
+        touches: Material of the layer the contact is on (None on a read mesh).
     """
 
     name: str
@@ -68,6 +70,8 @@ class Contact:
     transfer_coefficient: float = 0.5
     series_resistance: float = 0.0
     series_resistance_activation: float = 0.0
+    metal: str | None = None
+    touches: str | None = None
 
     def series_resistance_at(self, T: float) -> float:
         """Series resistance (ohm m^2) at ``T`` (K): ``R_300 exp(Ea/k (1/T - 1/300 K))``."""
@@ -303,7 +307,8 @@ def build_contacts(raw: dict[str, dict[str, Any]], layers: tuple[Layer, ...],
             exchange_current=_opt(t["exchange_current_density_A_per_cm2"], 1e4),
             transfer_coefficient=t["transfer_coefficient"],
             series_resistance=to_si(t["series_resistance_ohm_cm2"], "ohm_cm2"),
-            series_resistance_activation=to_si(t["series_resistance_activation_eV"], "eV"))
+            series_resistance_activation=to_si(t["series_resistance_activation_eV"], "eV"),
+            metal=t["metal"], touches=None if meshed else ends[at].material)
     sides = sorted(c.at for c in contacts.values())
     if meshed:
         if len(contacts) < 2:

@@ -41,20 +41,34 @@ def applicable(case_path: Path, sets: Sequence[str]) -> list[str]:
     """The overrides of ``sets`` that apply to a case (others, e.g. a layer it lacks, dropped).
 
     An override of a contact the case does not have (``contacts.NAME.key``) does not apply
-    either: it would create a contact.
+    either: it would create a contact. A contact may also be named by what it is,
+    ``contacts.METAL/MATERIAL.key`` (``contacts.Al/a-Si.series_resistance_ohm_cm2``): the
+    override then applies to every contact of that metal on a layer of that material, and to
+    no other (a series resistance of the Al / p-Si contact is not one of a Au / LLZTO
+    electrode that happens to share its name).
     """
     keep = []
-    contacts = set(load_case(case_path).contacts)
+    contacts = load_case(case_path).contacts
     for s in sets:
-        parts = s.split("=", 1)[0].strip().split(".")
-        if parts[0] == "contacts" and len(parts) > 2 and parts[1] not in contacts:
-            continue
-        try:
-            load_case(case_path, [*keep, s])
-            keep.append(s)
-        except CaseError as exc:
-            if "no item" not in str(exc):
-                raise
+        key, _, value = s.partition("=")
+        parts = key.strip().split(".")
+        if parts[0] == "contacts" and len(parts) > 2:
+            if "/" in parts[1]:
+                metal, _, material = parts[1].partition("/")
+                names = [n for n, c in contacts.items()
+                         if c.metal == metal and c.touches == material]
+            else:
+                names = [parts[1]] if parts[1] in contacts else []
+            cands = [".".join(["contacts", n, *parts[2:]]) + "=" + value for n in names]
+        else:
+            cands = [s]
+        for c in cands:
+            try:
+                load_case(case_path, [*keep, c])
+                keep.append(c)
+            except CaseError as exc:
+                if "no item" not in str(exc):
+                    raise
     return keep
 
 

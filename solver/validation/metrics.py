@@ -160,9 +160,11 @@ def metrics(m: dict[str, Any]) -> list[Metric]:
                ("factor", 1.25), "prediction", ("breakdown",),
                lambda s: dielectric_breakdown_voltage(s["breakdown"]),
                "42 V across 10 + 10 nm of films would be ~20 MV/cm, far above any film's "
-               "dielectric strength (a-TiO2 1-5 MV/cm): in the model the films break at a few "
-               "volts. The paper's 42 V must drop elsewhere (pads, contacts, a thicker "
-               "effective film) or be a soft, compliance-limited criterion"),
+               "dielectric strength (a-TiO2 1-5 MV/cm): in the model the depleted 10 nm p-Si "
+               "already carries most of its strength as built-in field at 0 V, so a film "
+               "reaches it within a volt or two. The paper's 42 V must drop elsewhere (pads, "
+               "the bottom electrode's sheet resistance, a thicker effective film) or be a "
+               "soft, compliance-limited criterion"),
         Metric("breakdown_current_V", f"reverse bias at |J| = {BREAKDOWN_CURRENT:g} A/cm2, "
                "300 K (R_s included)", "V", "not comparable", ("model",), "model",
                ("breakdown",), lambda s: breakdown_voltage(s["breakdown"]),

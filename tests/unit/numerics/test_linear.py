@@ -135,8 +135,10 @@ def test_a_stalled_krylov_solve_falls_back_to_mumps(write_case, comm, caplog):
 def test_a_fallback_that_does_not_fit_fails_with_the_reason(write_case, comm, caplog,
                                                            monkeypatch):
     monkeypatch.setattr(linear, "direct_memory_cap", lambda comm, margin=0.8: 1.0)
-    # ~30k unknowns: more than 1 MB of MUMPS factors
-    case = extruded(write_case, "petsc_options = { ksp_max_it = 1 }", ny=8, h=0.5)
+    # the equilibrium (Poisson) solve: ~9,400 unknowns, MUMPS estimates 8 MB of factors (a
+    # clear margin over the 1 MB cap: with ny = 8, 1,700 unknowns and an estimate of 1 MB,
+    # MUMPS 5.5 refused and MUMPS 5.7 factorised)
+    case = extruded(write_case, "petsc_options = { ksp_max_it = 1 }", ny=48, h=0.5)
     pb = DeviceProblem(case, comm)
     with caplog.at_level(logging.WARNING, logger="solver.numerics.newton"):
         res = pb.eq_solver.solve()

@@ -283,9 +283,8 @@ class NewtonSolver:
         Returns:
             The response at every local dof (owned and ghost), per unit of the parameter.
         """
-        self._done = False
-        self._packed[0].pack()
-        perturb(True)
+        self._done = False  # the table of the solve's coefficients stays: ``perturb`` moves
+        perturb(True)  # only live ones (and constants), and the Jacobian is the solve's
         try:
             self._residual(self.snes, self.x, self.b)
         finally:

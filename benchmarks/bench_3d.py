@@ -34,7 +34,8 @@ WORKER = textwrap.dedent('''
     from petsc4py import PETSc
     from solver.case import load_case
     from solver.device.problem import DeviceProblem
-    from solver.numerics.continuation import continue_to
+    from solver.results.progress import Progress
+    from solver.studies.bias import sweep
     PETSc.Log.begin()
     comm = MPI.COMM_WORLD
     ny, solver, case_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -49,15 +50,8 @@ WORKER = textwrap.dedent('''
     eq = pb.linear_stats()
     events = ("SNESFunctionEval", "SNESJacobianEval", "KSPSolve", "PCSetUp")
     before = {e: PETSc.Log.Event(e).getPerfInfo()["time"] for e in events}
-    currents, state = {}, pb.snapshot()
-    for V in biases:
-        pb.restore(state)
-        def solve_at(v):
-            pb.set_bias("left", v)
-            return pb.solve()
-        continue_to([V], 0.0, solve_at, pb.snapshot, pb.restore, lambda v, i: None,
-                    max_step=0.1, min_step=1e-3)
-        currents[V] = pb.terminal_current("left")["total"] * 1e-4
+    records, problems = sweep(pb, "left", biases, Progress("bench", len(biases), rank=1))
+    currents = {r["voltage_V"]: r["current_density_A_per_cm2"] for r in records}
     t3 = time.perf_counter()
     lin = pb.linear_stats()
     split = {e: PETSc.Log.Event(e).getPerfInfo()["time"] - before[e] for e in events}
@@ -73,7 +67,7 @@ WORKER = textwrap.dedent('''
             "krylov_per_newton": krylov / newton if lin["krylov_per_newton"] else None,
             "ms_per_newton": 1e3 * (t3 - t2) / newton,
             "split_ms_per_newton": {e: 1e3 * t / newton for e, t in split.items()},
-            "fallbacks": lin["fallbacks"], "peak_rss_MB_per_rank": rss,
+            "fallbacks": lin["fallbacks"], "peak_rss_MB_per_rank": rss, "problems": problems,
             "current_A_per_cm2": currents}))
 ''')
 
@@ -147,21 +141,15 @@ def reference_1d(biases: list[float]) -> dict[float, float]:
         from meshes._common import graded_nodes
         from solver.case import load_case
         from solver.device.problem import DeviceProblem
-        from solver.numerics.continuation import continue_to
+        from solver.results.progress import Progress
+        from solver.studies.bias import sweep
         p = graded_nodes(1000.0, {H_MIN}, {H_MAX}, 1.1)
         x = np.concatenate([p, 1000.0 + p[1:]]) * 1e-9
         case = load_case(sys.argv[1])
         pb = DeviceProblem(case, MPI.COMM_SELF, nodes=x)
         pb.solve_equilibrium()
-        out, state = {{}}, pb.snapshot()
-        for V in {biases!r}:
-            pb.restore(state)
-            def solve_at(v):
-                pb.set_bias("left", v)
-                return pb.solve()
-            continue_to([V], 0.0, solve_at, pb.snapshot, pb.restore, lambda v, i: None,
-                        max_step=0.1, min_step=1e-3)
-            out[V] = pb.terminal_current("left")["total"] * 1e-4
+        records, _ = sweep(pb, "left", {biases!r}, Progress("ref", {len(biases)}, rank=1))
+        out = {{r["voltage_V"]: r["current_density_A_per_cm2"] for r in records}}
         print("RESULT " + json.dumps(out))
     ''')
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import extruded_stack, grain_boundary, onchip, rough_interphase
+from . import extruded_stack, grain_boundary, grain_network, onchip, rough_interphase
 
 GENERATORS: dict[str, Callable[..., dict[str, Any]]] = {
     "onchip": onchip.generate,
     "rough_interphase": rough_interphase.generate,
     "grain_boundary": grain_boundary.generate,
     "extruded_stack": extruded_stack.generate,
+    "grain_network": grain_network.generate,
 }
 
 __all__ = ["GENERATORS"]

@@ -31,6 +31,7 @@ from typing import Any
 import gmsh
 import numpy as np
 
+from . import _columns, rough_surface
 from ._common import (
     background,
     choice,
@@ -92,9 +93,10 @@ def _offset(f: _Profile, x: np.ndarray, base: float, d: float, mode: str, span: 
 def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_nm: float = 10.0,
              llzto_thickness_nm: float = 2000.0, width_nm: float = 2000.0,
              roughness_amplitude_nm: float = 50.0, correlation_length_nm: float = 300.0,
-             offset: str = "normal", h_min_nm: float = 1.0, h_max_nm: float = 100.0,
-             growth: float = 1.3, seed: int = 0) -> dict[str, Any]:
-    """Write the rough-LLZTO / n-TiO2 / p-Si mesh (2D) and its metadata.
+             offset: str = "normal", dim: int = 2, h_lateral_nm: float | None = None,
+             h_min_nm: float = 1.0, h_max_nm: float = 100.0, growth: float = 1.3,
+             seed: int = 0) -> dict[str, Any]:
+    """Write the rough-LLZTO / n-TiO2 / p-Si mesh (2D or 3D) and its metadata.
 
     Args:
         path: Output .msh file; the metadata goes to the same stem with .json.
@@ -105,6 +107,10 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
         roughness_amplitude_nm: rms height of the LLZTO surface (nm); 0 gives a flat surface.
         correlation_length_nm: Gaussian correlation length of the surface (nm).
         offset: "normal" (constant film thickness along the surface normal) or "vertical".
+        dim: 2 (x-y cross-section) or 3 (a Gaussian random surface over a square,
+            :mod:`meshes.rough_surface`).
+        h_lateral_nm: 3D: lateral spacing of the structured top view (nm); default
+            ``correlation_length_nm / 8``.
         h_min_nm: Cell size at the film boundaries and at the Au contact (nm).
         h_max_nm: Largest cell size, in the LLZTO bulk (nm).
         growth: Largest size ratio of neighbouring cells (> 1).
@@ -131,7 +137,12 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
     lc = positive("correlation_length_nm", correlation_length_nm,
                   "give the Gaussian correlation length in nm, e.g. 300")
     choice("offset", offset, ("normal", "vertical"))
+    choice("dim", dim, (2, 3))
     h_min, h_max, g = mesh_sizes(h_min_nm, h_max_nm, growth)
+    if dim == 3:
+        h_lat = positive("h_lateral_nm", h_lateral_nm if h_lateral_nm is not None else lc / 8)
+        return _generate_3d(out, t1, t2, slab, w, amp, lc, offset, h_lat, h_min, h_max, g,
+                            int(seed))
 
     n = max(64, math.ceil(w / min(lc / 10.0, w / 64.0)))
     x = np.linspace(0.0, w, n + 1)
@@ -145,7 +156,7 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
     ys += [_offset(prof, x, slab, d, offset, span) for d in (t1, t1 + t2)]
     params = {"tio2_thickness_nm": t1, "si_thickness_nm": t2, "llzto_thickness_nm": slab,
               "width_nm": w, "roughness_amplitude_nm": amp, "correlation_length_nm": lc,
-              "offset": offset, "h_min_nm": h_min, "h_max_nm": h_max, "growth": g,
+              "offset": offset, "dim": 2, "h_min_nm": h_min, "h_max_nm": h_max, "growth": g,
               "seed": int(seed), "surface_rms_nm": float(np.sqrt(np.mean(prof(x[:-1]) ** 2))),
               "surface_min_y_nm": float(ys[0].min()), "surface_max_y_nm": float(ys[0].max())}
 
@@ -174,3 +185,31 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
                       cells=[(name, [s]) for name, s in zip(LAYERS, surfaces)],
                       facets=[(CONTACTS[0], [curves[2]]), (CONTACTS[1], [bottom])],
                       parameters=params)
+
+
+def _generate_3d(out: Path, t1: float, t2: float, slab: float, w: float, amp: float, lc: float,
+                 offset: str, h_lat: float, h_min: float, h_max: float, g: float, seed: int
+                 ) -> dict[str, Any]:
+    n = max(4, math.ceil(w / h_lat))
+    surf = rough_surface.Surface(w, amp, lc, seed, n)
+    coords, tets, groups, facets, f = rough_surface.build(w, slab, (t1, t2), surf, offset,
+                                                          w / n, h_min, h_max, g)
+    if (slab + f).min() <= 0.05 * slab:
+        raise ValueError(f"llzto_thickness_nm = {slab:g} leaves less than 5% of the slab under "
+                         f"the deepest valley ({slab - (slab + f).min():g} nm deep): thicken the "
+                         "slab or reduce roughness_amplitude_nm")
+    inner = np.ones(len(f), bool)  # the periodic grid without its duplicated last row/column
+    inner[n::n + 1] = False
+    inner[(n + 1) * n:] = False
+    params = {"tio2_thickness_nm": t1, "si_thickness_nm": t2, "llzto_thickness_nm": slab,
+              "width_nm": w, "roughness_amplitude_nm": amp, "correlation_length_nm": lc,
+              "offset": offset, "dim": 3, "h_lateral_nm": w / n, "h_min_nm": h_min,
+              "h_max_nm": h_max, "growth": g, "seed": seed,
+              "surface_rms_nm": float(np.sqrt(np.mean(f[inner] ** 2))),
+              "surface_min_z_nm": float((slab + f).min()),
+              "surface_max_z_nm": float((slab + f).max())}
+    with session("rough_interphase", seed):
+        cells, facet_tags = _columns.add_to_model(coords, tets, groups, facets)
+        return finish(out, generator="rough_interphase", dim=3,
+                      cells=list(zip(LAYERS, cells)),
+                      facets=list(zip(CONTACTS, facet_tags)), parameters=params)

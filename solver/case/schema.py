@@ -68,7 +68,7 @@ GEOMETRY: dict[str, Key] = {
                 "named after the layers and contacts"),
     "msh": Key("str", "the same as mesh (the older name)"),
     "generator": Key("str", "a generator of meshes/ (onchip, rough_interphase, "
-                     "grain_boundary, extruded_stack) instead of a file"),
+                     "grain_boundary, grain_network, extruded_stack) instead of a file"),
     "parameters": Key("table", "generator parameters (see meshes/README.md)"),
 }
 

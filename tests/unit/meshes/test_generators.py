@@ -15,7 +15,8 @@ from meshes.dolfinx_io import read_msh
 
 
 def test_registry():
-    assert set(GENERATORS) == {"onchip", "rough_interphase", "grain_boundary", "extruded_stack"}
+    assert set(GENERATORS) == {"onchip", "rough_interphase", "grain_boundary", "extruded_stack",
+                               "grain_network"}
 
 
 @pytest.mark.parametrize("kw", [

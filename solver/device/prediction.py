@@ -61,7 +61,6 @@ def predict_bias(pb: DeviceProblem, name: str, V: float,
         V: Applied voltage (V).
         history: Converged points, newest last (may be empty: then only the bias is set).
     """
-    free = pb.free_dofs
     pb.set_bias(name, V)
     x = pb.solution_array()
     if history:
@@ -73,6 +72,27 @@ def predict_bias(pb: DeviceProblem, name: str, V: float,
             h = V0 - V1
             step = step + (x0 - x1 - t1 * h) * (dV / h) ** 2
         x = x1 + step
+    _set_state(pb, x)
+
+
+def predict_device_bias(pb: DeviceProblem, name: str, Vd: float,
+                        point: tuple[float, np.ndarray, np.ndarray]) -> None:
+    """Set the device-side bias ``Vd`` (V) of contact ``name`` with the tangent guess.
+
+    Args:
+        pb: The device.
+        name: Contact name.
+        Vd: Device-side bias (V), e.g. the next bias of a series-resistance secant.
+        point: ``(device bias, state, d(state)/dV)`` of a converged state at a nearby bias.
+    """
+    V1, x1, t1 = point
+    pb.set_device_bias(name, Vd)
+    _set_state(pb, x1 + t1 * (Vd - V1))
+
+
+def _set_state(pb: DeviceProblem, x: np.ndarray) -> None:
+    """Write a guess into the free dofs (``base``; ``sol`` = 0), contact values untouched."""
+    free = pb.free_dofs
     pb.base.x.array[free] = x[free]
     pb.sol.x.array[free] = 0.0
     pb.base.x.scatter_forward()

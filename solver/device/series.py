@@ -9,7 +9,8 @@ applied bias): the device sees ``V_d`` with
 
 ``J`` the terminal current density entering at the driven contact (displacement included in
 transients). The equation is solved by the safeguarded secant of
-:mod:`solver.numerics.terminal`, each evaluation a Newton solve of the coupled system, to
+:mod:`solver.numerics.terminal`, each evaluation a Newton solve of the coupled system (in DC
+from the tangent ``d(state)/dV`` of the previous evaluation), to
 ``1e-9 V`` (relative to the applied bias above 1 V). In DC the root lies between 0 and
 ``V_applied`` (a passive device), which brackets the secant.
 """
@@ -24,6 +25,7 @@ from ..case import Case
 from ..errors import CaseError
 from ..numerics.newton import NewtonResult
 from ..numerics.terminal import solve_terminal
+from .prediction import bias_response, predict_device_bias
 
 if TYPE_CHECKING:
     from .problem import DeviceProblem
@@ -90,11 +92,18 @@ class SeriesResistance:
         R = self.total(pb.temperature)
         Va = pb.applied[name]
 
+        last: list = []  # DC: (device bias, state, d(state)/dV) of the last converged solve
+
         def evaluate(Vd: float) -> tuple[NewtonResult, float]:
-            pb.set_device_bias(name, Vd)
+            if last:  # the secant's next bias is close: start from the tangent there
+                predict_device_bias(pb, name, Vd, last[0])
+            else:
+                pb.set_device_bias(name, Vd)
             res = device_solve()
             if not res.converged:
                 return res, math.nan
+            if not transient:
+                last[:] = [(Vd, pb.solution_array(), bias_response(pb, name))]
             return res, Vd + R * pb.terminal_current(name, transient=transient)["total"]
 
         bracket = None if transient else (min(0.0, Va), max(0.0, Va))
@@ -102,7 +111,9 @@ class SeriesResistance:
         h = self.history
         if not transient and len(h) >= 2 and h[-1][0] != h[-2][0]:  # secant in V_applied
             start = h[-1][1] + (h[-1][1] - h[-2][1]) * (Va - h[-1][0]) / (h[-1][0] - h[-2][0])
-        if bracket is not None and not bracket[0] < start < bracket[1]:
+        # the bias set_bias chose (the applied one less the last drop) matches the state the
+        # caller predicted for it; at the bracket's edge (no drop known yet) it is still a bias
+        if bracket is not None and not bracket[0] <= start <= bracket[1]:
             start = 0.5 * Va
         out = solve_terminal(evaluate, start, Va, tol=1e-9 * max(1.0, abs(Va)),
                              slope=self.slope, bracket=bracket,

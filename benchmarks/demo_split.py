@@ -2,7 +2,8 @@
 
 Runs ``interphase run cases/seed_stack.toml`` (the demo) in a fresh subprocess whose functions
 of each kind are wrapped by exclusive timers (a nested timer's time is its own, not its
-caller's): ``pictures`` (every PNG: solver.results.plots, maps, the PyVista renderer),
+caller's): ``pictures`` (every PNG: solver.results.plots, maps, the PyVista renderer, and queueing
+for and waiting on the painter process that draws them, :mod:`solver.results.painter`),
 ``fields`` (sampling the fields and writing VTU/PVD series), ``device`` (DeviceProblem
 construction: mesh, forms, JIT cache), ``solve`` (the study kinds' runs: equilibrium and
 sweeps), ``tables`` (summary.json and CSV files), ``imports`` (solver, dolfinx, PETSc, MPI, up
@@ -85,6 +86,10 @@ def _patch(timers: Timers) -> None:
                 setattr(render, name, timers.wrap("pictures", getattr(render, name)))
     except ImportError:
         pass
+    from solver.results import painter
+
+    painter.Painter.draw = timers.wrap("pictures", painter.Painter.draw)
+    painter.Painter.finish = timers.wrap("pictures", painter.Painter.finish)
     fields.FieldSeries.write = timers.wrap("fields", fields.FieldSeries.write)
     fieldset.FieldSampler.sample = timers.wrap("fields", fieldset.FieldSampler.sample)
     problem.DeviceProblem.__init__ = timers.wrap("device", problem.DeviceProblem.__init__)
@@ -110,11 +115,15 @@ def _worker(case: str, out: str, result: str) -> None:
     t1, c1 = time.perf_counter(), time.process_time()
     code = main(["run", case, "--out", out])
     t2, c2 = time.perf_counter(), time.process_time()
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the painter (and renderers)
     timers.total["imports"], timers.cpu["imports"] = t1 - t0, c1 - c0
     timers.cpu["other"] = (c2 - c0) - sum(v for k, v in timers.cpu.items() if k != "other")
     Path(result).write_text(json.dumps({"exit": code, "inside_s": t2 - t0,
                                         "run_s": t2 - t1, **timers.total,
                                         "cpu": timers.cpu, "cpu_s": c2 - c0,
+                                        "children_cpu_s": children.ru_utime + children.ru_stime,
                                         "calls": timers.calls}))
 
 
@@ -139,6 +148,7 @@ def measure(case: Path = CASE, repeat: int = 3, python: str = sys.executable) ->
     med = {c: statistics.median(r[c] for r in runs) for c in (*CATEGORIES, "process_s")}
     med["cpu"] = {c: statistics.median(r["cpu"][c] for r in runs) for c in CATEGORIES}
     med["cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
+    med["children_cpu_s"] = statistics.median(r["children_cpu_s"] for r in runs)
     med["pictures_drawn"] = runs[-1]["calls"]["pictures"]
     med["runs"] = runs
     return med
@@ -154,6 +164,8 @@ def report(med: dict[str, Any]) -> str:
     for c in CATEGORIES:
         lines.append(f"  {c:<9} {med[c]:7.2f} {100 * med[c] / total:5.1f}%  "
                      f"{med['cpu'][c]:6.2f} {100 * med['cpu'][c] / cpu:5.1f}%")
+    lines.append(f"  (pictures = drawing in this process plus queueing for and waiting on the "
+                 f"painter process, which spent {med['children_cpu_s']:.2f} s CPU alongside)")
     return "\n".join(lines)
 
 

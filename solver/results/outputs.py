@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from . import plots
+from . import painter, plots
 from .atomic import write_csv, write_json
 
 BAND_COLUMNS = ("x_nm", "layer", "psi_V", "Ec_eV", "Ev_eV", "Efn_eV", "Efp_eV", "n_cm3",
@@ -104,9 +104,9 @@ def _band_pictures(out: Path, case_name: str, names: Sequence[str], entry: dict[
     if bd is None:
         return
     T = entry["temperature_K"]
-    plots.band_diagram(out / f"band_diagram{suffix}.png", bd, names,
-                       f"{case_name}: equilibrium at {T:g} K")
+    painter.draw("band_diagram", out / f"band_diagram{suffix}.png", bd, names,
+                 f"{case_name}: equilibrium at {T:g} K")
     window = plots.zoom_window(bd, names)
     if window:
-        plots.band_diagram(out / f"band_diagram_zoom{suffix}.png", bd, names,
-                           f"{case_name}: {T:g} K (thin layers)", xlim=window)
+        painter.draw("band_diagram", out / f"band_diagram_zoom{suffix}.png", bd, names,
+                     f"{case_name}: {T:g} K (thin layers)", xlim=window)

@@ -29,7 +29,7 @@ from ..numerics import compat
 from ..numerics.continuation import continue_to
 from ..numerics.newton import default_linear_solver
 from ..numerics.smallsignal import ComplexSolver
-from ..results import plots
+from ..results import painter
 from ..results.progress import Progress
 from .bias import step_control
 from .equilibrium import run_equilibrium
@@ -182,8 +182,8 @@ class ImpedanceStudy(StudyKind):
     def figures(self, out: Path, case_name: str, entries: Sequence[dict[str, Any]],
                 summary: dict[str, Any]) -> None:
         """Nyquist and Bode plots of every temperature."""
-        plots.impedance(out, {f"{e['temperature_K']:g} K": e["impedance"] for e in entries},
-                        case_name)
+        spectra = {f"{e['temperature_K']:g} K": e["impedance"] for e in entries}
+        painter.draw("impedance", out, spectra, case_name)
 
     @staticmethod
     def console(entry: dict[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ import numpy as np
 from ..analysis import iv_metrics
 from ..case import Study
 from ..device.problem import DeviceProblem
-from ..results import plots
+from ..results import painter
 from ..results.progress import Progress
 from ..units import per_si
 from .bias import A_PER_CM2, sweep
@@ -80,7 +80,7 @@ class IVStudy(StudyKind):
         if curves:
             knees = {f"{e['temperature_K']:g} K": e.get("knee_voltage_V", np.nan)
                      for e in entries}
-            plots.iv_curves(out / "iv.png", curves, f"{case_name}: I-V", knees)
+            painter.draw("iv_curves", out / "iv.png", curves, f"{case_name}: I-V", knees)
 
     @staticmethod
     def console(entry: dict[str, Any]) -> list[str]:

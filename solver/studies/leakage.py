@@ -33,7 +33,7 @@ from ..contacts import KINDS
 from ..device.leak import ElectrolyteElectronCurrent
 from ..device.problem import DeviceProblem
 from ..errors import CaseError
-from ..results import plots
+from ..results import painter
 from ..results.progress import Progress
 from .bias import A_PER_CM2, sweep
 from .equilibrium import run_equilibrium
@@ -153,9 +153,9 @@ class LeakageStudy(StudyKind):
             for pol, d in (summary.get(key) or {}).items():
                 series[f"{label}{pol}"] = ([1000.0 / t for t in d["temperature_K"]],
                                            np.abs(d["effective_conductivity_S_per_cm"]))
-        plots.xy(out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
-                 "effective electronic conductivity (S/cm)",
-                 f"{case_name}: DC polarisation", logy=True)
+        painter.draw("xy", out / "leakage_arrhenius.png", series, "1000 / T (1/K)",
+                     "effective electronic conductivity (S/cm)",
+                     f"{case_name}: DC polarisation", logy=True)
 
     @staticmethod
     def console(entry: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ from ..case import Case, Study
 from ..device.fieldset import FieldSampler
 from ..device.problem import DeviceProblem
 from ..errors import CaseError
+from ..results import painter
 from ..results.atomic import write_json
 from ..results.fields import FieldSeries
 from ..results.outputs import write_outputs
@@ -49,10 +50,13 @@ def run_case(case: Case, out: str | Path, comm: MPI.Comm = MPI.COMM_WORLD,
                             hint=f"available: {', '.join(KINDS)}")
     out = Path(out)
     pb = DeviceProblem(case, comm, petsc_options)
-    if len(case.studies) == 1:
-        return run_study(pb, case.study, out, t0, petsc_options, command)
-    summaries = {s.name: run_study(pb, s, out / s.name, t0, petsc_options, command)
-                 for s in case.studies}
+    try:
+        if len(case.studies) == 1:
+            return run_study(pb, case.study, out, t0, petsc_options, command)
+        summaries = {s.name: run_study(pb, s, out / s.name, t0, petsc_options, command)
+                     for s in case.studies}
+    finally:
+        painter.finish()  # the PNGs a run queued are on disk when it returns
     summary = {"case": case.name, "studies": summaries,
                "status": "ok" if all(v["status"] == "ok" for v in summaries.values())
                else "incomplete",

@@ -23,7 +23,7 @@ from ..constants import eps0, k_B, q
 from ..device.leak import ElectrolyteElectronCurrent
 from ..device.problem import DeviceProblem
 from ..numerics.timestepping import Callbacks, StepperConfig, integrate
-from ..results import plots
+from ..results import painter
 from ..results.progress import Progress
 from ..units import in_key_units
 from .bias import A_PER_CM2
@@ -228,12 +228,12 @@ class TransientStudy(StudyKind):
                       "displacement_A_per_cm2")}
             galvano = e.get("control") == "current"
             kind = "chronopotentiometry" if galvano else "chronoamperometry"
-            plots.loglog(out / f"transient{suffix}.png", parts, "time t (s)",
+            painter.draw("loglog", out / f"transient{suffix}.png", parts, "time t (s)",
                          "|J| (A cm⁻²)", f"{case_name}: {kind} at {T:g} K")
             if galvano:
-                plots.xy(out / f"transient_voltage{suffix}.png",
-                         {f"{T:g} K": (tr["time_s"], tr["voltage_V"])},
-                         "time t (s)", "contact voltage (V)", f"{case_name}: {kind}", logx=True)
+                painter.draw("xy", out / f"transient_voltage{suffix}.png",
+                             {f"{T:g} K": (tr["time_s"], tr["voltage_V"])}, "time t (s)",
+                             "contact voltage (V)", f"{case_name}: {kind}", logx=True)
 
     @staticmethod
     def console(entry: dict[str, Any]) -> list[str]:

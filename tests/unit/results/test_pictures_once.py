@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from solver.results import plots
+from solver.results import painter, plots
 from solver.results.outputs import write_outputs
 
 
@@ -38,6 +38,7 @@ def test_across_temperature_figures_wait_for_the_last_temperature(tmp_path):
                       entries=entries, bds=bds, extra={}, plots_on=True, n_temperatures=3)
     assert kind.per_temperature == [(300.0, "_300K"), (350.0, "_350K"), (400.0, "_400K")]
     assert kind.across == [[300.0, 350.0, 400.0]]  # once, with every temperature
+    painter.finish()
     assert sorted(p.name for p in tmp_path.glob("band_diagram_*.png")) == [
         "band_diagram_300K.png", "band_diagram_350K.png", "band_diagram_400K.png"]
 

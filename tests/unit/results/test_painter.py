@@ -1,0 +1,41 @@
+"""Pictures drawn by the painter process: the same files as drawn inline, failures warned."""
+
+import logging
+
+import numpy as np
+
+from solver.results import painter, plots
+
+
+def series():
+    x = np.linspace(1.0, 10.0, 20)
+    return {"a": (x, x**2), "b": (x, 3 * x)}
+
+
+def test_painter_draws_what_inline_drawing_draws(tmp_path, monkeypatch):
+    p = painter.Painter()
+    p.draw("xy", tmp_path / "p.png", series(), "x", "y", "title", logy=True)
+    p.draw("loglog", tmp_path / "q.png", series(), "x", "y", "title")
+    p.finish()
+    monkeypatch.setenv("INTERPHASE_PICTURES", "inline")
+    plots.xy(tmp_path / "i.png", series(), "x", "y", "title", logy=True)
+    assert (tmp_path / "p.png").read_bytes() == (tmp_path / "i.png").read_bytes()
+    assert (tmp_path / "q.png").is_file()
+
+
+def test_a_broken_picture_is_a_warning_and_the_others_are_drawn(tmp_path, caplog):
+    p = painter.Painter()
+    p.draw("xy", tmp_path / "bad.png", {"a": ([1.0, 2.0], [1.0])}, "x", "y", "t")  # lengths
+    p.draw("xy", tmp_path / "good.png", series(), "x", "y", "t")
+    with caplog.at_level(logging.WARNING, logger="solver.results.painter"):
+        p.finish()
+    assert (tmp_path / "good.png").is_file() and not (tmp_path / "bad.png").exists()
+    assert "not drawn" in caplog.text
+
+
+def test_inline_drawing_needs_no_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTERPHASE_PICTURES", "inline")
+    p = painter.Painter()
+    p.draw("xy", tmp_path / "i.png", series(), "x", "y", "t")
+    assert (tmp_path / "i.png").is_file()  # at once: drawn in this process
+    p.finish()

@@ -7,8 +7,9 @@ its arguments) to ``python -m solver.results.painter``, started at the first pic
 on solving; the painter draws them in order, each file written atomically as always. A writer
 thread feeds the pipe, so a busy painter never blocks the solver. :func:`finish` (called when
 a run ends, and at exit) waits for the last pictures. A painter that fails (or cannot start)
-is a warning: the results stand without their pictures; ``INTERPHASE_PICTURES=inline`` draws in
-the solver's process instead.
+is a warning: the results stand without their pictures. Pictures are drawn in the solver's
+process instead where no core is left for a painter (as many MPI ranks as usable cores) or
+with ``INTERPHASE_PICTURES=inline``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,19 @@ _HEADER = struct.Struct("<Q")  # length of each pickled job
 
 
 def _inline() -> bool:
-    return os.environ.get("INTERPHASE_PICTURES", "") == "inline"
+    """Draw in this process: asked for, or no core left for a painter."""
+    return os.environ.get("INTERPHASE_PICTURES", "") == "inline" or not spare_core()
+
+
+def spare_core() -> bool:
+    """Whether the run leaves a usable core free: fewer MPI ranks than cores (a local query)."""
+    mpi = sys.modules.get("mpi4py.MPI")
+    ranks = mpi.COMM_WORLD.size if mpi is not None and mpi.Is_initialized() else 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return ranks < cores
 
 
 class Painter:
@@ -50,7 +63,10 @@ class Painter:
         """Draw ``solver.results.plots.<name>(*args, **kwargs)``, in the painter if possible."""
         self.submitted += 1
         if _inline() or not self._started():
-            _draw(name, args, kwargs)
+            try:
+                _draw(name, args, kwargs)
+            except Exception as exc:  # as in the painter: the results stand without it
+                log.warning("picture %s not drawn: %s: %s", name, type(exc).__name__, exc)
             return
         self._jobs.put(pickle.dumps((name, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
 

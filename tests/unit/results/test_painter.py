@@ -3,6 +3,7 @@
 import logging
 
 import numpy as np
+import pytest
 
 from solver.results import painter, plots
 
@@ -13,6 +14,7 @@ def series():
 
 
 def test_painter_draws_what_inline_drawing_draws(tmp_path, monkeypatch):
+    monkeypatch.setattr(painter, "spare_core", lambda: True)
     p = painter.Painter()
     p.draw("xy", tmp_path / "p.png", series(), "x", "y", "title", logy=True)
     p.draw("loglog", tmp_path / "q.png", series(), "x", "y", "title")
@@ -23,11 +25,14 @@ def test_painter_draws_what_inline_drawing_draws(tmp_path, monkeypatch):
     assert (tmp_path / "q.png").is_file()
 
 
-def test_a_broken_picture_is_a_warning_and_the_others_are_drawn(tmp_path, caplog):
+@pytest.mark.parametrize("spare", [True, False])  # in the painter, in this process
+def test_a_broken_picture_is_a_warning_and_the_others_are_drawn(tmp_path, caplog, monkeypatch,
+                                                                 spare):
+    monkeypatch.setattr(painter, "spare_core", lambda: spare)
     p = painter.Painter()
-    p.draw("xy", tmp_path / "bad.png", {"a": ([1.0, 2.0], [1.0])}, "x", "y", "t")  # lengths
-    p.draw("xy", tmp_path / "good.png", series(), "x", "y", "t")
     with caplog.at_level(logging.WARNING, logger="solver.results.painter"):
+        p.draw("xy", tmp_path / "bad.png", {"a": ([1.0, 2.0], [1.0])}, "x", "y", "t")  # lengths
+        p.draw("xy", tmp_path / "good.png", series(), "x", "y", "t")
         p.finish()
     assert (tmp_path / "good.png").is_file() and not (tmp_path / "bad.png").exists()
     assert "not drawn" in caplog.text
@@ -38,4 +43,12 @@ def test_inline_drawing_needs_no_process(tmp_path, monkeypatch):
     p = painter.Painter()
     p.draw("xy", tmp_path / "i.png", series(), "x", "y", "t")
     assert (tmp_path / "i.png").is_file()  # at once: drawn in this process
+    p.finish()
+
+
+def test_no_painter_without_a_spare_core(tmp_path, monkeypatch):
+    monkeypatch.setattr(painter, "spare_core", lambda: False)  # e.g. mpirun -n 2 on 2 cores
+    p = painter.Painter()
+    p.draw("xy", tmp_path / "i.png", series(), "x", "y", "t")
+    assert (tmp_path / "i.png").is_file()  # drawn at once, in this process
     p.finish()

@@ -9,12 +9,14 @@ solve) and, before each assembly, copies only the live functions' values into th
 (:meth:`refresh`), with an index map found once by probing: each live function is filled with
 two distinct ramps, and the table entries that differ by the ramps' offset are that function's,
 their values its dof numbers. A table refreshed that way is checked against a fresh pack once
-(it must be identical); where it is not, or where the assemblers take no packed coefficients
-(:func:`solver.numerics.compat.coefficient_packer`), every assembly packs afresh as before.
+(it must be identical); where it is not, where packing fails, or where the assemblers take no
+packed coefficients (:func:`solver.numerics.compat.coefficient_packer`), every assembly packs
+afresh as before.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +25,8 @@ import numpy as np
 from dolfinx import fem
 
 from . import compat
+
+log = logging.getLogger(__name__)
 
 _A, _B = 0.5, 0.25  # the probes' offsets: ramp + _A and ramp + _B (exact in binary)
 
@@ -43,9 +47,14 @@ class PackedCoefficients:
         self.table: dict | None = None
         self._maps: list[tuple[fem.Function, list[tuple[Any, np.ndarray, np.ndarray]]]] = []
         if self._pack is not None:
-            self._maps = [(f, self._probe(f)) for f in live]
-            if not self._verified():
-                self._pack, self._maps = None, []
+            try:
+                self._maps = [(f, self._probe(f)) for f in live]
+                usable = self._verified()
+            except (TypeError, ValueError, RuntimeError) as exc:  # a DOLFINx we do not know
+                log.debug("coefficients packed by dolfinx on every assembly: %s", exc)
+                usable = False
+            if not usable:
+                self._pack, self._maps, self.table = None, [], None
 
     @property
     def active(self) -> bool:

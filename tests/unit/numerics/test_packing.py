@@ -103,3 +103,15 @@ def test_a_line_search_that_compares_norms_gets_every_residual(write_case, comm)
     res = pb.solve()
     assert res.converged
     assert pb.dd_solver.residuals - before >= res.iterations + 1  # the last one too
+
+
+def test_a_packer_that_fails_leaves_packing_to_dolfinx(comm, monkeypatch):
+    u, base, _, F = residual_of(comm, 1)
+    L = fem.form(F)
+
+    def broken(form):
+        raise TypeError("incompatible function arguments")
+
+    monkeypatch.setattr(compat, "coefficient_packer", lambda: broken)
+    packed = PackedCoefficients(L, (u, base))
+    assert not packed.active and packed.current() is None

@@ -46,13 +46,29 @@ WORKER = textwrap.dedent('''
     pb = DeviceProblem(case, comm)
     t1 = time.perf_counter()
     pb.solve_equilibrium()
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     eq = pb.linear_stats()
     events = ("SNESFunctionEval", "SNESJacobianEval", "KSPSolve", "PCSetUp")
     before = {e: PETSc.Log.Event(e).getPerfInfo()["time"] for e in events}
-    records, problems = sweep(pb, "left", biases, Progress("bench", len(biases), rank=1))
+    if comm.rank == 0:
+        print("STAGE " + json.dumps({"unknowns": pb.W.dofmap.index_map.size_global
+                                     * pb.W.dofmap.index_map_bs, "setup_s": t1 - t0,
+                                     "equilibrium_s": t2 - t1}), flush=True)
+
+    def on_point(V, rec):  # partial results survive a time limit
+        if comm.rank == 0:
+            lin = pb.linear_stats()
+            print("POINT " + json.dumps({
+                "V": V, "J": rec["current_density_A_per_cm2"], "s": time.perf_counter() - t2,
+                "cpu_s": time.process_time() - c2,
+                "newton": lin["newton_iterations"] - eq["newton_iterations"],
+                "krylov": lin["krylov_iterations"] - eq["krylov_iterations"]}), flush=True)
+
+    records, problems = sweep(pb, "left", biases, Progress("bench", len(biases), rank=1),
+                              on_point=on_point)
     currents = {r["voltage_V"]: r["current_density_A_per_cm2"] for r in records}
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
+    cpu = comm.gather(c3 - c2, root=0)
     lin = pb.linear_stats()
     split = {e: PETSc.Log.Event(e).getPerfInfo()["time"] - before[e] for e in events}
     newton = lin["newton_iterations"] - eq["newton_iterations"]
@@ -66,6 +82,8 @@ WORKER = textwrap.dedent('''
             "walk_s": t3 - t2, "newton": newton, "krylov": krylov,
             "krylov_per_newton": krylov / newton if lin["krylov_per_newton"] else None,
             "ms_per_newton": 1e3 * (t3 - t2) / newton,
+            "cpu_ms_per_newton_per_rank": [1e3 * c / newton for c in cpu],
+            "load_average": __import__("os").getloadavg()[0],
             "split_ms_per_newton": {e: 1e3 * t / newton for e, t in split.items()},
             "fallbacks": lin["fallbacks"], "peak_rss_MB_per_rank": rss, "problems": problems,
             "current_A_per_cm2": currents}))
@@ -121,8 +139,11 @@ def run(ranks: int, ny: int, solver: str, case: Path, biases: str, timeout: floa
            biases]
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"ranks": ranks, "ny": ny, "solver": solver, "failed": f"> {timeout:.0f} s"}
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        partial = [ln for ln in out.splitlines() if ln.startswith(("STAGE ", "POINT "))]
+        return {"ranks": ranks, "ny": ny, "solver": solver, "failed": f"> {timeout:.0f} s",
+                "partial": partial}
     finally:
         os.unlink(fh.name)
     for line in res.stdout.splitlines():
@@ -194,13 +215,15 @@ def summary_line(r: dict, ref: dict[float, float]) -> str:
     """One table row of a run."""
     head = f"ny {r['ny']:3d}  {r['solver']:>24s}  {r['ranks']} rank(s)"
     if "failed" in r:
-        return f"{head}  FAILED {r['failed']}"
+        return "\n  ".join([f"{head}  FAILED {r['failed']}", *r.get("partial", [])])
     s = r["split_ms_per_newton"]
     dev = max(abs(j / ref[float(V)] - 1.0) for V, j in r["current_A_per_cm2"].items())
     kry = f"{r['krylov_per_newton']:.1f}" if r["krylov_per_newton"] else "-"
+    cpu = max(r.get("cpu_ms_per_newton_per_rank", [float("nan")]))
     return (f"{head}  {r['unknowns']:9d} unknowns  setup {r['setup_s']:6.1f} s  eq "
             f"{r['equilibrium_s']:6.1f} s  walk {r['walk_s']:7.1f} s  {r['newton']:3d} Newton  "
-            f"{kry:>4s} Krylov/Newton  {r['ms_per_newton']:8.0f} ms/Newton (residual "
+            f"{kry:>4s} Krylov/Newton  {r['ms_per_newton']:8.0f} ms/Newton (CPU {cpu:.0f} "
+            f"ms/Newton/rank, load {r.get('load_average', float('nan')):.1f}; residual "
             f"{s['SNESFunctionEval']:.0f}, Jacobian {s['SNESJacobianEval']:.0f}, PC setup "
             f"{s['PCSetUp']:.0f}, solve {s['KSPSolve']:.0f})  peak "
             f"{max(r['peak_rss_MB_per_rank']):.0f} MB/rank  |J/J_1D - 1| <= {dev:.1e}")

@@ -6,7 +6,8 @@ pictures. So rank 0 hands each picture (the name of a :mod:`solver.results.plots
 its arguments) to ``python -m solver.results.painter``, started at the first picture, and goes
 on solving; the painter draws them in order, each file written atomically as always. A writer
 thread feeds the pipe, so a busy painter never blocks the solver. :func:`finish` (called when
-a run ends, and at exit) waits for the last pictures. A painter that fails (or cannot start)
+a run ends) waits for the pictures queued so far; the painter serves the process's later runs
+too and ends with it. A painter that fails (or cannot start)
 is a warning: the results stand without their pictures. Pictures are drawn in the solver's
 process instead where no core is left for a painter (as many MPI ranks as usable cores) or
 with ``INTERPHASE_PICTURES=inline``.
@@ -19,6 +20,7 @@ import logging
 import os
 import pickle
 import queue
+import select
 import struct
 import subprocess
 import sys
@@ -50,14 +52,20 @@ def spare_core() -> bool:
 
 
 class Painter:
-    """The helper process and the queue of pictures it has still to draw."""
+    """The helper process and the queue of pictures it has still to draw.
+
+    One painter serves every run of a process (its matplotlib is imported once): :meth:`finish`
+    waits for the pictures queued so far, :meth:`close` (at exit) ends it.
+    """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
         self._jobs: queue.Queue = queue.Queue()
         self._writer: threading.Thread | None = None
         self._errors: Any = None  # the painter's stderr (a temporary file)
-        self.submitted = 0
+        self._seen = 0  # how much of it has been reported
+        self.submitted = 0  # pictures asked for
+        self.started = 0  # painter processes started
 
     def draw(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Draw ``solver.results.plots.<name>(*args, **kwargs)``, in the painter if possible."""
@@ -76,58 +84,82 @@ class Painter:
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self._errors = tempfile.TemporaryFile()
+        self._errors, self._seen = tempfile.TemporaryFile(), 0
         try:
             self._proc = subprocess.Popen([sys.executable, "-m", "solver.results.painter"],
-                                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           stderr=self._errors, env=env)
         except OSError as exc:
             log.warning("pictures drawn in this process: no painter process (%s)", exc)
             self._proc = None
             return False
-        self._writer = threading.Thread(target=self._feed, name="painter-feed", daemon=True)
+        self.started += 1
+        self._jobs = queue.Queue()
+        self._writer = threading.Thread(target=self._feed, args=(self._proc, self._jobs),
+                                        name="painter-feed", daemon=True)
         self._writer.start()
         return True
 
-    def _feed(self) -> None:
-        stream = self._proc.stdin
+    @staticmethod
+    def _feed(proc: subprocess.Popen, jobs: queue.Queue) -> None:
+        stream = proc.stdin
         while True:
-            job = self._jobs.get()
+            job = jobs.get()
             if job is None:
                 break
             try:
                 stream.write(_HEADER.pack(len(job)) + job)
                 stream.flush()
-            except OSError:  # the painter died: finish() reports why
+            except OSError:  # the painter died: finish() / close() report why
                 break
         try:
             stream.close()
         except OSError:
             pass
 
+    def _news(self) -> str:
+        """The last line the painter wrote to its stderr since the previous report."""
+        self._errors.seek(self._seen)
+        text = self._errors.read()
+        self._seen += len(text)
+        lines = text.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no message"
+
     def finish(self, timeout_s: float = 600.0) -> None:
-        """Wait until every picture submitted so far is drawn; warn if the painter failed."""
+        """Wait until every picture submitted so far is drawn; warn about any that failed."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._jobs.put(b"")  # a sync: the painter answers once it has drawn everything before
+        ready, _, _ = select.select([proc.stdout], [], [], timeout_s)
+        answer = proc.stdout.read(_HEADER.size) if ready else b""
+        if len(answer) != _HEADER.size:  # died or hung: end it, the next picture restarts one
+            self.close(timeout_s=5.0)
+            return
+        failed = _HEADER.unpack(answer)[0]
+        if failed:
+            log.warning("%d picture(s) not drawn: %s", failed, self._news())
+
+    def close(self, timeout_s: float = 600.0) -> None:
+        """End the painter after the pictures queued so far (at exit)."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        self._jobs.put(None)
-        self._writer.join()
+        self._jobs.put(None)  # the writer closes the painter's input: it draws the rest, exits
         try:
             code = proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             proc.kill()
             code = "timeout"
-        self._errors.seek(0)
-        text = self._errors.read().decode(errors="replace").strip()
-        self._errors.close()
+        self._writer.join()
         if code != 0:
-            last = (text.splitlines() or ["no message"])[-1]
-            log.warning("some pictures were not drawn (painter exit %s): %s", code, last)
-        self._jobs = queue.Queue()
+            log.warning("some pictures were not drawn (painter exit %s): %s", code, self._news())
+        proc.stdout.close()
+        self._errors.close()
 
 
 _painter = Painter()
-atexit.register(_painter.finish)
+atexit.register(_painter.close)
 
 
 def draw(name: str, *args: Any, **kwargs: Any) -> None:
@@ -152,17 +184,29 @@ def _read(stream: BinaryIO, n: int) -> bytes | None:
 
 
 def _main() -> int:
-    """The painter: draw the jobs on standard input until it closes; 1 if any failed."""
-    stream, failed = sys.stdin.buffer, 0
+    """The painter: draw the jobs on standard input until it closes; 1 if any failed.
+
+    An empty job is a sync: it answers on standard output with the number of pictures that
+    failed since the previous sync (anything else printed goes to standard error).
+    """
+    stream, failed, since = sys.stdin.buffer, 0, 0
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints must not enter the answers
     while (head := _read(stream, _HEADER.size)) is not None:
-        job = _read(stream, _HEADER.unpack(head)[0])
+        size = _HEADER.unpack(head)[0]
+        if size == 0:
+            answers.write(_HEADER.pack(since))
+            answers.flush()
+            since = 0
+            continue
+        job = _read(stream, size)
         if job is None:
             break
         name, args, kwargs = pickle.loads(job)
         try:
             _draw(name, args, kwargs)
         except Exception:  # one broken picture must not cost the others
-            failed += 1
+            failed, since = failed + 1, since + 1
             traceback.print_exc()
             print(f"picture {name} failed", file=sys.stderr)
     return 1 if failed else 0

@@ -19,6 +19,7 @@ def test_painter_draws_what_inline_drawing_draws(tmp_path, monkeypatch):
     p.draw("xy", tmp_path / "p.png", series(), "x", "y", "title", logy=True)
     p.draw("loglog", tmp_path / "q.png", series(), "x", "y", "title")
     p.finish()
+    p.close()
     monkeypatch.setenv("INTERPHASE_PICTURES", "inline")
     plots.xy(tmp_path / "i.png", series(), "x", "y", "title", logy=True)
     assert (tmp_path / "p.png").read_bytes() == (tmp_path / "i.png").read_bytes()
@@ -34,6 +35,7 @@ def test_a_broken_picture_is_a_warning_and_the_others_are_drawn(tmp_path, caplog
         p.draw("xy", tmp_path / "bad.png", {"a": ([1.0, 2.0], [1.0])}, "x", "y", "t")  # lengths
         p.draw("xy", tmp_path / "good.png", series(), "x", "y", "t")
         p.finish()
+    p.close()
     assert (tmp_path / "good.png").is_file() and not (tmp_path / "bad.png").exists()
     assert "not drawn" in caplog.text
 
@@ -52,3 +54,14 @@ def test_no_painter_without_a_spare_core(tmp_path, monkeypatch):
     p.draw("xy", tmp_path / "i.png", series(), "x", "y", "t")
     assert (tmp_path / "i.png").is_file()  # drawn at once, in this process
     p.finish()
+
+
+def test_one_painter_serves_the_runs_of_a_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(painter, "spare_core", lambda: True)
+    p = painter.Painter()
+    for run in range(3):  # each run ends with finish(): its pictures are on disk
+        p.draw("xy", tmp_path / f"run{run}.png", series(), "x", "y", "t")
+        p.finish()
+        assert (tmp_path / f"run{run}.png").is_file()
+    assert p.started == 1
+    p.close()

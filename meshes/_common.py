@@ -14,25 +14,123 @@ import gmsh
 import numpy as np
 
 MSH_VERSION = 4.1
+#: default largest mesh (nodes) a generator makes, by dimension; ``max_nodes=`` raises it
+#: (interphase passes a case's ``[mesh] max_nodes``; the same defaults as there)
+MAX_NODES = {2: 300_000, 3: 100_000}
+#: longest length any generator takes (nm): 10 cm
+MAX_LENGTH_NM = 1e8
+#: nodes per unit area of a triangulation of size h (equilateral triangles): C2 / h^2
+_C2 = 2.0 / math.sqrt(3.0)
 _ELEMENT = {2: "triangle", 3: "tetrahedron"}
 _GMSH_TYPE = {2: 2, 3: 4}  # gmsh element type of the linear simplex of each dimension
 
 
-def positive(name: str, value: float, fix: str = "give a positive size") -> float:
-    """Return ``value`` as a float, or raise ``ValueError`` unless it is finite and > 0.
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def positive(name: str, value: float, fix: str = "give a positive size",
+             high: float = MAX_LENGTH_NM) -> float:
+    """Return ``value`` as a float, or raise ``ValueError`` unless it is finite, > 0, <= high.
 
     Args:
         name: Parameter name, quoted in the message.
         value: The value.
         fix: How to fix it, appended to the message.
+        high: Largest value accepted (default 1e8 nm = 10 cm, for lengths).
     """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} = {value!r} is not a number: {fix}")
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} = {value!r} is not a number: {fix}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} = {_shown(value)} is not a number: {fix}") from None
     if not math.isfinite(v) or v <= 0.0:
-        raise ValueError(f"{name} = {value!r} must be > 0: {fix}")
+        raise ValueError(f"{name} = {_shown(value)} must be > 0: {fix}")
+    if v > high:
+        raise ValueError(f"{name} = {v:g} is larger than {high:g}: {fix}")
     return v
+
+
+def seed_value(seed: Any) -> int:
+    """A gmsh / numpy random seed: an integer in [0, 2^31)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
+            or not 0 <= seed < 2**31:
+        raise ValueError(f"seed = {_shown(seed)} must be an integer in [0, 2^31): give e.g. 0")
+    return int(seed)
+
+
+def max_nodes_value(max_nodes: Any, dim: int) -> int:
+    """The node limit: ``max_nodes`` (a positive integer) or the default for ``dim``."""
+    if max_nodes is None:
+        return MAX_NODES[dim]
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int | np.integer) \
+            or max_nodes < 1:
+        raise ValueError(f"max_nodes = {_shown(max_nodes)} must be a positive integer")
+    return int(max_nodes)
+
+
+def _band(h0: float, h_max: float, growth: float, reach: float) -> float:
+    """Integral over d in [0, reach] of ``1/h(d)^2 - 1/h_max^2`` for a Threshold field.
+
+    ``h(d) = h0`` up to ``d = h0``, then ``h0 + (growth - 1) (d - h0)`` up to ``h_max``.
+    """
+    if h0 >= h_max or reach <= 0.0:
+        return 0.0
+    g1 = growth - 1.0
+    total = min(reach, h0) * (1.0 / h0**2 - 1.0 / h_max**2)
+    if reach > h0:
+        b = min(reach, h0 + (h_max - h0) / g1)
+        hb = h0 + g1 * (b - h0)
+        total += (1.0 / h0 - 1.0 / hb) / g1 - (b - h0) / h_max**2
+    return total
+
+
+def _disc(h0: float, h_max: float, growth: float, angle: float) -> float:
+    """Integral of ``1/h(r)^2 - 1/h_max^2`` over a sector of ``angle`` around a refined point."""
+    if h0 >= h_max:
+        return 0.0
+    g1 = growth - 1.0
+    inner = 0.5 * h0**2 * (1.0 / h0**2 - 1.0 / h_max**2)
+    r_top = h0 + (h_max - h0) / g1
+    ramp = ((h0 - h0 / g1) * (1.0 / h0 - 1.0 / h_max) + math.log(h_max / h0) / g1) / g1
+    ramp -= (r_top**2 - h0**2) / (2.0 * h_max**2)
+    return angle * (inner + max(ramp, 0.0))
+
+
+def estimate_nodes_2d(area: float, h_max: float, growth: float,
+                      lines: Sequence[tuple[float, float, Sequence[float]]] = (),
+                      points: Sequence[tuple[float, float]] = ()) -> float:
+    """Nodes of a 2D mesh with Threshold fields, estimated before gmsh runs (an upper estimate).
+
+    Density ``C2 / h^2`` integrated over the domain: ``h_max`` everywhere, plus the refined
+    band of every curve and the disc of every refined point (overlapping refinements add up,
+    so thin films are overestimated by up to the number of curves in them).
+
+    Args:
+        area: Domain area (nm^2).
+        h_max: Largest cell (nm).
+        growth: Neighbour size ratio (> 1).
+        lines: ``(length_nm, h_nm, reaches_nm)`` of every refined curve: its length, its cell
+            size and, per side, how far the domain extends from it.
+        points: ``(h_nm, angle)`` of every refined point: its cell size and the domain's angle
+            around it (2 pi inside, pi on a straight edge).
+    """
+    n = area / h_max**2
+    for length, h, reaches in lines:
+        n += length * sum(_band(h, h_max, growth, r) for r in reaches)
+    for h, angle in points:
+        n += _disc(h, h_max, growth, angle)
+    return _C2 * n
+
+
+def check_nodes(generator: str, estimate: float, limit: int, dim: int) -> None:
+    """Refuse a mesh estimated above ``limit`` nodes, before gmsh allocates anything."""
+    if estimate > limit:
+        raise ValueError(f"{generator}: the {dim}D mesh would have about {estimate:.3g} nodes, "
+                         f"more than max_nodes = {limit:,}: raise h_min_nm / h_max_nm (or "
+                         "max_nodes, [mesh] max_nodes in a case)")
 
 
 def mesh_sizes(h_min_nm: float, h_max_nm: float, growth: float) -> tuple[float, float, float]:
@@ -51,7 +149,7 @@ def mesh_sizes(h_min_nm: float, h_max_nm: float, growth: float) -> tuple[float, 
     if h_max < h_min:
         raise ValueError(f"h_max_nm = {h_max:g} is below h_min_nm = {h_min:g}: "
                          "make h_max_nm >= h_min_nm")
-    g = positive("growth", growth, "give a size ratio > 1, e.g. 1.3")
+    g = positive("growth", growth, "give a size ratio > 1, e.g. 1.3", high=10.0)
     if g <= 1.0:
         raise ValueError(f"growth = {g:g} must be > 1: give a size ratio > 1, e.g. 1.3")
     return h_min, h_max, g
@@ -93,6 +191,25 @@ def graded_nodes(length: float, h_min: float, h_max: float, growth: float,
     Returns:
         Increasing node coordinates (nm), first exactly 0 and last exactly ``length``.
     """
+    x, w = _measure(length, h_min, h_max, growth, refine)
+    n = max(1, math.ceil(w[-1] - 1e-9))
+    if n > 10**7:
+        raise ValueError(f"a graded line of {length:g} nm with {h_min:g} nm cells would have "
+                         f"{n:.3g} cells: raise h_min_nm")
+    nodes = np.interp(np.linspace(0.0, w[-1], n + 1), w, x)
+    nodes[0], nodes[-1] = 0.0, length
+    return nodes
+
+
+def graded_count(length: float, h_min: float, h_max: float, growth: float,
+                 refine: tuple[bool, bool] = (True, True)) -> int:
+    """Cells :func:`graded_nodes` would make (without making them)."""
+    return max(1, math.ceil(_measure(length, h_min, h_max, growth, refine)[1][-1] - 1e-9))
+
+
+def _measure(length: float, h_min: float, h_max: float, growth: float,
+             refine: tuple[bool, bool]) -> tuple[np.ndarray, np.ndarray]:
+    """Samples ``x`` of [0, length] and the cell count ``w(x) = int_0^x ds / h(s)``."""
     x = np.linspace(0.0, length, 4001)
     d = np.full_like(x, np.inf)
     if refine[0]:
@@ -101,10 +218,7 @@ def graded_nodes(length: float, h_min: float, h_max: float, growth: float,
         d = np.minimum(d, length - x)
     h = np.minimum(h_min + (growth - 1.0) * np.clip(d - h_min, 0.0, length), h_max)
     w = np.concatenate([[0.0], np.cumsum(0.5 * (1 / h[1:] + 1 / h[:-1]) * np.diff(x))])
-    n = max(1, math.ceil(w[-1] - 1e-9))
-    nodes = np.interp(np.linspace(0.0, w[-1], n + 1), w, x)
-    nodes[0], nodes[-1] = 0.0, length
-    return nodes
+    return x, w
 
 
 @contextmanager

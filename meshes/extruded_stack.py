@@ -24,7 +24,19 @@ from typing import Any
 import gmsh
 import numpy as np
 
-from ._common import choice, finish, graded_nodes, mesh_sizes, msh_path, positive, session
+from ._common import (
+    check_nodes,
+    choice,
+    finish,
+    graded_count,
+    graded_nodes,
+    max_nodes_value,
+    mesh_sizes,
+    msh_path,
+    positive,
+    seed_value,
+    session,
+)
 
 
 def _layers(layers: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -103,7 +115,8 @@ def _boundary_facets(cells: np.ndarray, ix: np.ndarray, i: int) -> np.ndarray:
 def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
              x_nodes_nm: Sequence[float] | None = None, width_nm: float = 50.0, ny: int = 2,
              dim: int = 2, contacts: Sequence[str] = ("left", "right"), h_min_nm: float = 1.0,
-             h_max_nm: float = 50.0, growth: float = 1.1, seed: int = 0) -> dict[str, Any]:
+             h_max_nm: float = 50.0, growth: float = 1.1, seed: int = 0,
+             max_nodes: int | None = None) -> dict[str, Any]:
     """Write the structured extrusion of a 1D stack and its metadata.
 
     Args:
@@ -124,6 +137,8 @@ def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
             carries an error proportional to growth - 1 (1e18 / 1e18 Si diode: 2.2 % at 1.3,
             0.55 % at 1.1, against a fine 1D mesh); refine growth - 1 with h_min_nm.
         seed: Recorded only (the mesh has no randomness).
+        max_nodes: Refuse meshes of more nodes (default :data:`~meshes._common.MAX_NODES` for
+            the dimension); not recorded.
 
     Returns:
         The metadata (see ``meshes/README.md``); ``parameters`` records ``layers``,
@@ -131,17 +146,21 @@ def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
 
     Raises:
         ValueError: For bad layers, node lists that miss an interface or an end, non-positive
-            width, ny < 1, dim not 2 / 3 or bad contact names.
+            width, ny < 1, dim not 2 / 3, bad contact names or more than ``max_nodes`` nodes.
     """
     out = msh_path(path)
     lay = _layers(layers)
     bounds = np.concatenate([[0.0], np.cumsum([t for _, t in lay])])
     h_min, h_max, g = mesh_sizes(h_min_nm, h_max_nm, growth)
-    x = _x_nodes(x_nodes_nm, bounds, h_min, h_max, g)
     w = positive("width_nm", width_nm)
     if isinstance(ny, bool) or not isinstance(ny, int | np.integer) or ny < 1:
-        raise ValueError(f"ny = {ny!r} must be an integer >= 1: give the number of cell rows")
+        raise ValueError(f"ny = {ny!r:.40} must be an integer >= 1: give the number of cell rows")
     choice("dim", dim, (2, 3))
+    nx_nodes = len(x_nodes_nm) if x_nodes_nm is not None and hasattr(x_nodes_nm, "__len__") \
+        else sum(graded_count(b - a, h_min, h_max, g) for a, b in itertools.pairwise(bounds)) + 1
+    check_nodes("extruded_stack", nx_nodes * (int(ny) + 1) ** (dim - 1),
+                max_nodes_value(max_nodes, dim), dim)
+    x = _x_nodes(x_nodes_nm, bounds, h_min, h_max, g)
     names = [str(c) for c in contacts]
     if len(names) != 2 or not all(names) or names[0] == names[1] or set(names) & {
             n for n, _ in lay}:
@@ -150,7 +169,7 @@ def generate(path: str | Path, *, layers: Sequence[tuple[str, float]],
     params = {"layers": [[n, t] for n, t in lay], "x_nodes_nm": x.tolist(),
               "interfaces_nm": bounds.tolist(), "width_nm": w, "ny": int(ny), "dim": dim,
               "contacts": names, "h_min_nm": h_min, "h_max_nm": h_max, "growth": g,
-              "seed": int(seed)}
+              "seed": seed_value(seed)}
 
     nx, nz = len(x) - 1, (int(ny) if dim == 3 else 0)
     y = np.linspace(0.0, w, int(ny) + 1)

@@ -22,10 +22,14 @@ import gmsh
 
 from ._common import (
     background,
+    check_nodes,
+    estimate_nodes_2d,
     finish,
+    max_nodes_value,
     mesh_sizes,
     msh_path,
     positive,
+    seed_value,
     session,
     snap,
     threshold_field,
@@ -40,7 +44,11 @@ def _validate(thickness: float, width: float, gb_width: float, angle: float
     t = positive("thickness_nm", thickness)
     w = positive("width_nm", width)
     gw = positive("gb_width_nm", gb_width, "give the grain-boundary width in nm, e.g. 5")
-    a = float(angle)
+    try:
+        a = float(angle)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"gb_angle_deg = {angle!r:.40} is not a number: give degrees, e.g. 90"
+                         ) from None
     if not math.isfinite(a) or not 0.0 <= a < 180.0:
         raise ValueError(f"gb_angle_deg = {angle!r} must lie in [0, 180): use "
                          f"{a % 180.0 if math.isfinite(a) else 90:g} (the same line)")
@@ -53,9 +61,22 @@ def _validate(thickness: float, width: float, gb_width: float, angle: float
     return t, w, gw, a
 
 
+def estimate(t: float, w: float, a: float, h_min: float, h_max: float, growth: float) -> float:
+    """Nodes of the mesh, estimated before gmsh runs (lengths in nm, angle in degrees)."""
+    th = math.radians(a)
+    s, c = abs(math.sin(th)), abs(math.cos(th))
+    chord = min(t / s if s > 1e-12 else math.inf, w / c if c > 1e-12 else math.inf)
+    across = 0.5 * (w * s + t * c)
+    return estimate_nodes_2d(w * t, h_max, growth,
+                             lines=[(w, h_min, [t]), (w, h_min, [t]),
+                                    (chord, h_min, [across, across]),
+                                    (chord, h_min, [across, across])])
+
+
 def generate(path: str | Path, *, thickness_nm: float = 2000.0, width_nm: float = 2000.0,
              gb_width_nm: float = 5.0, gb_angle_deg: float = 90.0, h_min_nm: float = 1.0,
-             h_max_nm: float = 100.0, growth: float = 1.3, seed: int = 0) -> dict[str, Any]:
+             h_max_nm: float = 100.0, growth: float = 1.3, seed: int = 0,
+             max_nodes: int | None = None) -> dict[str, Any]:
     """Write the LLZTO slab with a grain-boundary strip (2D) and its metadata.
 
     Args:
@@ -69,20 +90,24 @@ def generate(path: str | Path, *, thickness_nm: float = 2000.0, width_nm: float 
         h_max_nm: Largest cell size, inside the grains (nm).
         growth: Largest size ratio of neighbouring cells (> 1).
         seed: gmsh random seed (the mesh is deterministic for a given seed).
+        max_nodes: Refuse meshes estimated above this many nodes (default
+            :data:`~meshes._common.MAX_NODES` in 2D); not recorded.
 
     Returns:
         The metadata (see ``meshes/README.md``): layers ["LLZTO", "LLZTO-gb"], contacts
         ["left", "right"].
 
     Raises:
-        ValueError: For non-positive sizes, an angle outside [0, 180) or a grain boundary not
-            narrower than the slab.
+        ValueError: For non-positive sizes, an angle outside [0, 180), a grain boundary not
+            narrower than the slab, or a mesh estimated above ``max_nodes``.
     """
     out = msh_path(path)
     t, w, gw, a = _validate(thickness_nm, width_nm, gb_width_nm, gb_angle_deg)
     h_min, h_max, g = mesh_sizes(h_min_nm, h_max_nm, growth)
+    check_nodes("grain_boundary", estimate(t, w, a, h_min, h_max, g),
+                max_nodes_value(max_nodes, 2), 2)
     params = {"thickness_nm": t, "width_nm": w, "gb_width_nm": gw, "gb_angle_deg": a,
-              "h_min_nm": h_min, "h_max_nm": h_max, "growth": g, "seed": int(seed)}
+              "h_min_nm": h_min, "h_max_nm": h_max, "growth": g, "seed": seed_value(seed)}
     th = math.radians(a)
     nx, ny = -math.sin(th), math.cos(th)  # unit normal of the strip
     cx, cy = 0.5 * w, 0.5 * t

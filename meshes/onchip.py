@@ -17,6 +17,7 @@ split into tetrahedra), which keeps thin films over a wide die affordable.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,17 @@ import gmsh
 
 from ._common import background as set_background
 from ._common import (
+    check_nodes,
     choice,
+    estimate_nodes_2d,
     finish,
+    graded_count,
     graded_nodes,
+    max_nodes_value,
     mesh_sizes,
     msh_path,
     positive,
+    seed_value,
     session,
     threshold_field,
 )
@@ -47,6 +53,21 @@ def _validate(tio2: float, si: float, pad: float, die: float) -> tuple[float, ..
         raise ValueError(f"pad_width_nm = {p:g} exceeds die_width_nm = {w:g}: "
                          "make the pad narrower than the die")
     return t1, t2, p, w
+
+
+def estimate(t1: float, t2: float, p: float, w: float, dim: int, h_min: float, h_max: float,
+             growth: float, h_edge: float) -> float:
+    """Nodes of the mesh, estimated from the geometry and sizes before gmsh runs (nm)."""
+    if dim == 2:
+        return estimate_nodes_2d(w * (t1 + t2), h_max, growth,
+                                 lines=[(w, h_min, [t1 + t2]), (w, h_min, [t1, t2]),
+                                        (p, h_min, [t1 + t2])],
+                                 points=[(h_edge, math.pi), (h_edge, math.pi)])
+    top = estimate_nodes_2d(w * w, h_max, growth,
+                            lines=[(p, h_edge, [0.5 * p, 0.5 * (w - p)])] * 4,
+                            points=[(h_edge, 2 * math.pi)] * 4)
+    levels = sum(graded_count(t, h_min, h_max, growth) for t in (t1, t2)) + 1
+    return top * levels
 
 
 def _build_2d(t1: float, t2: float, p: float, w: float, h_min: float, h_max: float,
@@ -115,7 +136,7 @@ def _build_3d(t1: float, t2: float, p: float, w: float, h_min: float, h_max: flo
 def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_nm: float = 10.0,
              pad_width_nm: float = 200.0, die_width_nm: float = 1000.0, dim: int = 2,
              h_min_nm: float = 1.0, h_max_nm: float = 50.0, h_edge_nm: float | None = None,
-             growth: float = 1.3, seed: int = 0) -> dict[str, Any]:
+             growth: float = 1.3, seed: int = 0, max_nodes: int | None = None) -> dict[str, Any]:
     """Write the on-chip Ti / n-TiO2 / p-Si / Al-pad diode mesh and its metadata.
 
     Args:
@@ -131,13 +152,16 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
             ``5 * h_min_nm`` in 3D (the vertical spacing stays ``h_min_nm`` at every interface).
         growth: Largest size ratio of neighbouring cells (> 1).
         seed: gmsh random seed (the mesh is deterministic for a given seed).
+        max_nodes: Refuse meshes estimated above this many nodes (default
+            :data:`~meshes._common.MAX_NODES` for the dimension); not recorded.
 
     Returns:
         The metadata (see ``meshes/README.md``): layers ["n-TiO2", "p-Si"], contacts
         ["bottom", "top"].
 
     Raises:
-        ValueError: For non-positive sizes, a pad not narrower than the die, or dim not 2 / 3.
+        ValueError: For non-positive sizes, a pad not narrower than the die, dim not 2 / 3, or
+            a mesh estimated above ``max_nodes``.
     """
     out = msh_path(path)
     t1, t2, p, w = _validate(tio2_thickness_nm, si_thickness_nm, pad_width_nm, die_width_nm)
@@ -145,9 +169,11 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
     choice("dim", dim, (2, 3))
     h_edge = positive("h_edge_nm", h_edge_nm) if h_edge_nm is not None else (
         h_min if dim == 2 else min(5.0 * h_min, h_max))
+    check_nodes("onchip", estimate(t1, t2, p, w, dim, h_min, h_max, g, h_edge),
+                max_nodes_value(max_nodes, dim), dim)
     params = {"tio2_thickness_nm": t1, "si_thickness_nm": t2, "pad_width_nm": p,
               "die_width_nm": w, "dim": dim, "h_min_nm": h_min, "h_max_nm": h_max,
-              "h_edge_nm": h_edge, "growth": g, "seed": int(seed)}
+              "h_edge_nm": h_edge, "growth": g, "seed": seed_value(seed)}
     with session("onchip", seed):
         build = _build_2d if dim == 2 else _build_3d
         cells, facets = build(t1, t2, p, w, h_min, h_max, g, h_edge)

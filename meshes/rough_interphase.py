@@ -34,11 +34,16 @@ import numpy as np
 from . import _columns, rough_surface
 from ._common import (
     background,
+    check_nodes,
     choice,
+    estimate_nodes_2d,
     finish,
+    graded_count,
+    max_nodes_value,
     mesh_sizes,
     msh_path,
     positive,
+    seed_value,
     session,
     threshold_field,
 )
@@ -95,7 +100,7 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
              roughness_amplitude_nm: float = 50.0, correlation_length_nm: float = 300.0,
              offset: str = "normal", dim: int = 2, h_lateral_nm: float | None = None,
              h_min_nm: float = 1.0, h_max_nm: float = 100.0, growth: float = 1.3,
-             seed: int = 0) -> dict[str, Any]:
+             seed: int = 0, max_nodes: int | None = None) -> dict[str, Any]:
     """Write the rough-LLZTO / n-TiO2 / p-Si mesh (2D or 3D) and its metadata.
 
     Args:
@@ -115,6 +120,8 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
         h_max_nm: Largest cell size, in the LLZTO bulk (nm).
         growth: Largest size ratio of neighbouring cells (> 1).
         seed: Seed of the random profile (and of gmsh); same seed, same mesh.
+        max_nodes: Refuse meshes estimated above this many nodes (default
+            :data:`~meshes._common.MAX_NODES` of the dimension); not recorded.
 
     Returns:
         The metadata (see ``meshes/README.md``): layers ["LLZTO", "n-TiO2", "p-Si"], contacts
@@ -123,7 +130,8 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
 
     Raises:
         ValueError: For non-positive sizes, a negative roughness, a non-positive correlation
-            length, a slab thinner than the roughness, or roughness too sharp for the films.
+            length, a slab thinner than the roughness, roughness too sharp for the films, or
+            a mesh estimated above ``max_nodes``.
     """
     out = msh_path(path)
     t1 = positive("tio2_thickness_nm", tio2_thickness_nm)
@@ -131,7 +139,7 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
     slab = positive("llzto_thickness_nm", llzto_thickness_nm)
     w = positive("width_nm", width_nm)
     amp = float(roughness_amplitude_nm)
-    if not math.isfinite(amp) or amp < 0.0:
+    if not math.isfinite(amp) or amp < 0.0 or amp > 1e8:
         raise ValueError(f"roughness_amplitude_nm = {roughness_amplitude_nm!r} must be >= 0: "
                          "give an rms height in nm (0 = flat)")
     lc = positive("correlation_length_nm", correlation_length_nm,
@@ -139,14 +147,21 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
     choice("offset", offset, ("normal", "vertical"))
     choice("dim", dim, (2, 3))
     h_min, h_max, g = mesh_sizes(h_min_nm, h_max_nm, growth)
+    seed = seed_value(seed)
+    limit = max_nodes_value(max_nodes, dim)
     if dim == 3:
         h_lat = positive("h_lateral_nm", h_lateral_nm if h_lateral_nm is not None else lc / 8)
+        n3 = max(4, math.ceil(w / h_lat))
+        nz = graded_count(slab, h_min, h_max, g) + sum(graded_count(t, h_min, h_max, g)
+                                                        for t in (t1, t2)) + 1
+        check_nodes("rough_interphase", (n3 + 1) ** 2 * nz, limit, 3)  # columns x levels
         return _generate_3d(out, t1, t2, slab, w, amp, lc, offset, h_lat, h_min, h_max, g,
-                            int(seed))
+                            seed)
 
     n = max(64, math.ceil(w / min(lc / 10.0, w / 64.0)))
+    check_nodes("rough_interphase", 3 * n, limit, 2)  # the film boundaries' samples alone
     x = np.linspace(0.0, w, n + 1)
-    prof = _Profile(w, amp, lc, int(seed), 4 * n)
+    prof = _Profile(w, amp, lc, seed, 4 * n)
     ys = [slab + prof(x)]
     if ys[0].min() <= 0.05 * slab:
         raise ValueError(f"llzto_thickness_nm = {slab:g} leaves less than 5% of the slab under "
@@ -154,10 +169,15 @@ def generate(path: str | Path, *, tio2_thickness_nm: float = 10.0, si_thickness_
                          "or reduce roughness_amplitude_nm")
     span = 2.0 * (t1 + t2) + w / n
     ys += [_offset(prof, x, slab, d, offset, span) for d in (t1, t1 + t2)]
+    arcs = [float(np.sum(np.hypot(np.diff(x), np.diff(y)))) for y in ys]
+    lines = [(w, h_min, [slab]), (arcs[0], h_min, [slab, t1 + t2]),
+             (arcs[1], h_min, [slab + t1, t2]), (arcs[2], h_min, [slab + t1 + t2])]
+    check_nodes("rough_interphase", estimate_nodes_2d(w * (slab + t1 + t2), h_max, g, lines),
+                limit, 2)
     params = {"tio2_thickness_nm": t1, "si_thickness_nm": t2, "llzto_thickness_nm": slab,
               "width_nm": w, "roughness_amplitude_nm": amp, "correlation_length_nm": lc,
               "offset": offset, "dim": 2, "h_min_nm": h_min, "h_max_nm": h_max, "growth": g,
-              "seed": int(seed), "surface_rms_nm": float(np.sqrt(np.mean(prof(x[:-1]) ** 2))),
+              "seed": seed, "surface_rms_nm": float(np.sqrt(np.mean(prof(x[:-1]) ** 2))),
               "surface_min_y_nm": float(ys[0].min()), "surface_max_y_nm": float(ys[0].max())}
 
     with session("rough_interphase", seed):

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_SOLVER, InterphaseError, run_reporting
+from .errors import EXIT_SOLVER, InterphaseError
 from .numerics.options import parse_petsc
+from .reporting import raise_on_sigterm, run_reporting
 
 
 def _setup_logging(rank: int, verbose: bool) -> None:
@@ -30,17 +31,33 @@ def _setup_logging(rank: int, verbose: bool) -> None:
     logging.getLogger().handlers = [quiet]
 
 
+def _run_out(args: argparse.Namespace) -> Path:
+    return Path(args.out) if args.out else Path("results") / Path(args.case).stem
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from mpi4py import MPI
 
     from .case import load_case
+    from .parallel import on_root
+    from .results.folder import OutputFolder
     from .studies.runner import run_case
 
     comm = MPI.COMM_WORLD
+    petsc = parse_petsc(args.petsc)
     sets = [*(args.set or ()), *(["output.plots=false"] if args.no_plots else [])]
     case = load_case(args.case, sets)
-    out = Path(args.out) if args.out else Path("results") / Path(args.case).stem
-    summary = run_case(case, out, comm, parse_petsc(args.petsc), command=sys.argv)
+    out = _run_out(args)
+    folder = OutputFolder(out)
+    on_root(comm, lambda: folder.open(sys.argv))  # lock, replace the previous run's files
+    complete = False
+    try:
+        summary = run_case(case, out, comm, petsc, command=sys.argv)
+        complete = True
+    finally:
+        if comm.rank == 0:
+            folder.finish(complete)
+            folder.close()
     if comm.rank == 0:
         print(_short_summary(summary, out))
     return 0 if summary.get("status") == "ok" else EXIT_SOLVER
@@ -77,22 +94,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         MPI = start_mpi()
 
-        from .geometry.gmsh_mesh import (
-            checked_groups,
-            discard_generated,
-            geometry_path,
-            mesh_metadata,
-        )
+        from .geometry.gmsh_mesh import checked_groups, discard_generated, geometry_path
+        from .geometry.msh_file import probe
 
         path = geometry_path(case, MPI.COMM_SELF)
         try:
-            checked_groups(case, path)
-            meta = mesh_metadata(path)
+            checked_groups(case, path)  # reads the file as run will, and checks the groups
+            meta = probe(path, {d: case.mesh.node_limit(d) for d in (2, 3)})
         finally:
             discard_generated(case, path, MPI.COMM_SELF)
         layers = ", ".join(f"{ly.name} ({ly.material})" for ly in case.layers)
-        mesh = (f"{meta['dim']}D mesh, {meta['nodes']} nodes" if meta
-                else f"mesh {path.name}")
+        mesh = f"{meta['dim']}D mesh, {meta['nodes']} nodes"
         print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; "
               f"{mesh}, groups match the layers and contacts")
         return 0
@@ -277,14 +289,24 @@ def main(argv: list[str] | None = None) -> int:
         if argv[i] == "--petsc":
             argv[i:i + 2] = [f"--petsc={argv[i + 1]}", ""]
     args = build_parser().parse_args([a for a in argv if a != ""])
-    rank = 0
+    raise_on_sigterm()
+    rank, comm = 0, None
     if args.command in ("run", "validate", "calibrate") or (
             args.command == "sweep" and not args.status):
         from .mpistart import start_mpi
 
-        rank = start_mpi().COMM_WORLD.rank
+        MPI = start_mpi()
+        rank = MPI.COMM_WORLD.rank
+        if MPI.COMM_WORLD.size > 1:  # errors agreed on a communicator of their own
+            comm = MPI.COMM_WORLD.Dup()
     _setup_logging(rank, args.verbose)
-    return run_reporting(args.func, args, rank=rank)
+    return run_reporting(args.func, args, rank=rank, comm=comm, log_dir=lambda: _log_dir(args))
+
+
+def _log_dir(args: argparse.Namespace) -> Path | None:
+    """The command's output folder if it exists (for an internal error's traceback)."""
+    out = _run_out(args) if args.command == "run" else getattr(args, "out", None)
+    return Path(out) if out and Path(out).is_dir() else None
 
 
 if __name__ == "__main__":  # pragma: no cover

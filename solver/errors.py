@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InterphaseError(Exception):
     """Base class for errors reported to users as one line (CLI exit code 2, no traceback)."""
@@ -26,7 +28,7 @@ class CaseError(InterphaseError):
         text = f"{where}: {message}" if where else message
         if hint:
             text += f" ({hint})"
-        super().__init__(text)
+        super().__init__(one_line(text))
 
 
 class MaterialError(InterphaseError):
@@ -46,25 +48,41 @@ class ConvergenceError(InterphaseError):
         super().__init__(message)
 
 
-EXIT_USER, EXIT_SOLVER = 2, 3  # command-line exit codes: bad input, solver failure
+#: command-line exit codes: bad input (or an unusable file / folder), a solve that did not
+#: converge, an internal error (the traceback goes to a log file); an interrupted command exits
+#: with 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM)
+EXIT_USER, EXIT_SOLVER, EXIT_INTERNAL = 2, 3, 4
 
 
-def run_reporting(func, *args, rank: int = 0) -> int:
-    """Call ``func(*args)``; report interphase errors as one line on stderr (rank 0).
+class Interrupted(KeyboardInterrupt):
+    """The command was interrupted by a signal (Ctrl-C = SIGINT, or SIGTERM).
 
-    Returns:
-        ``func``'s exit code, :data:`EXIT_SOLVER` for a :class:`ConvergenceError`, or
-        :data:`EXIT_USER` for any other :class:`InterphaseError`.
+    Args:
+        signum: The signal number.
+        detail: What was kept (e.g. which temperatures finished), for the one-line report.
     """
-    import sys
 
-    try:
-        return func(*args)
-    except ConvergenceError as exc:
-        if rank == 0:
-            print(f"interphase: solver error: {exc}", file=sys.stderr)
-        return EXIT_SOLVER
-    except InterphaseError as exc:
-        if rank == 0:
-            print(f"interphase: error: {exc}", file=sys.stderr)
-        return EXIT_USER
+    def __init__(self, signum: int, detail: str = "") -> None:
+        self.signum, self.detail = signum, detail
+        super().__init__(detail)
+
+
+def one_line(text: object, limit: int = 1000) -> str:
+    """``text`` as one printable line: control characters escaped, long texts cut in the middle.
+
+    Args:
+        text: A message (or an exception).
+        limit: Longest result (characters).
+    """
+    s = str(text)
+    out = "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in s)
+    if len(out) > limit:
+        half = (limit - 5) // 2
+        out = f"{out[:half]} ... {out[-half:]}"
+    return out
+
+
+def shown(v: Any, width: int = 40) -> str:
+    """``repr(v)`` cut to ``width`` characters (messages never echo a huge value whole)."""
+    text = repr(v)
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -22,6 +22,7 @@ from .model import (
     build_contacts,
     build_layers,
 )
+from .physical import check_temperatures
 
 
 def parse_set(assignment: str) -> tuple[list[str], Any]:
@@ -46,6 +47,11 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
         value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = text.strip()
+    except RecursionError:
+        raise CaseError(f"--set {'.'.join(path)}: the value is nested too deeply") from None
+    if S.depth(value) > S.MAX_DEPTH:
+        raise CaseError(f"--set {'.'.join(path)}: the value is nested more than "
+                        f"{S.MAX_DEPTH} levels deep; no key takes that")
     return path, value
 
 
@@ -87,6 +93,12 @@ def read_document(path: str | Path, sets: Sequence[str] = ()) -> tuple[dict[str,
     """
     p = Path(path)
     try:
+        if not p.is_file():
+            raise CaseError("cannot read case file (no such file)" if not p.exists() else
+                            "cannot read case file (not a regular file)", file=str(path))
+        if p.stat().st_size > S.MAX_FILE_BYTES:
+            raise CaseError(f"the case file has {p.stat().st_size:,} bytes; at most "
+                            f"{S.MAX_FILE_BYTES:,}", file=str(path))
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseError(f"cannot read case file ({exc.__class__.__name__}: {exc})",
@@ -95,11 +107,14 @@ def read_document(path: str | Path, sets: Sequence[str] = ()) -> tuple[dict[str,
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"not valid TOML: {exc}", file=str(path)) from None
+    except RecursionError:
+        raise CaseError("tables or arrays nested too deeply", file=str(path)) from None
     digest = hashlib.sha256(text.encode())
     for s in sets:
         key_path, value = parse_set(s)
         apply_set(doc, key_path, value)
         digest.update(s.encode())
+    S.check_depth(doc, str(path))
     return doc, digest.hexdigest()
 
 
@@ -170,6 +185,7 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
     out = S.validate_table(top["output"] or {}, S.OUTPUT, "output", file)
     if mesh["growth"] <= 1.0:
         raise CaseError("must be > 1", file=file, key="mesh.growth")
+    check_temperatures(top["temperature_K"], [ly.material for ly in layers], lib, file)
     if solv["min_bias_step_V"] > solv["bias_step_V"]:
         raise CaseError("must not exceed bias_step_V", file=file, key="solver.min_bias_step_V")
     if solv["bias_step_V"] > solv["max_bias_step_V"]:
@@ -193,7 +209,7 @@ def _build(doc: dict[str, Any], file: str, digest: str) -> Case:
             petsc_options=_petsc_options(solv["petsc_options"], file)),
         mesh=MeshOptions(min_spacing=None if mesh["min_nm"] is None else mesh["min_nm"] * 1e-9,
                          max_spacing=None if mesh["max_nm"] is None else mesh["max_nm"] * 1e-9,
-                         growth=mesh["growth"]),
+                         growth=mesh["growth"], max_nodes=mesh["max_nodes"]),
         plots=out["plots"], fields=out["fields"], source_hash=digest,
         geometry={k: v for k, v in geometry.items() if v is not None})
 
@@ -245,14 +261,16 @@ def _frequencies(t: dict[str, Any], file: str) -> tuple[float, ...]:
     def err(msg: str) -> CaseError:
         return CaseError(msg, file=file, key="study.frequencies_Hz")
 
+    freq = S.Key("number", "", check="positive", limits=(1e-9, 1e15))
     if set(spec) == {"values"}:
-        f = S.check_value(spec["values"], S.Key("numbers", "", check="positive"), err)
+        f = S.check_value(spec["values"], S.Key("numbers", "", check="positive",
+                                                limits=freq.limits), err)
         return tuple(sorted(f))
     if set(spec) != {"start", "stop", "per_decade"}:
         raise err("needs {start, stop, per_decade} or {values = [...]}")
-    lo, hi = (S.check_value(spec[k], S.Key("number", "", check="positive"), err)
-              for k in ("start", "stop"))
-    n = S.check_value(spec["per_decade"], S.Key("int", "", check="positive"), err)
+    lo, hi = (S.check_value(spec[k], freq, err) for k in ("start", "stop"))
+    n = S.check_value(spec["per_decade"], S.Key("int", "", check="positive", limits=(1, 1000)),
+                      err)
     if hi <= lo:
         raise err("stop must exceed start")
     count = round(n * math.log10(hi / lo)) + 1
@@ -291,8 +309,9 @@ def _waveform(t: dict[str, Any], file: str) -> tuple[str, tuple[tuple[float, flo
     def err(msg: str) -> CaseError:
         return CaseError(msg, file=file, key=f"study.{key}")
 
-    times = S.check_value(w["times_s"], S.Key("numbers", ""), err)
-    values = S.check_value(w[unit], S.Key("numbers", ""), err)
+    times = S.check_value(w["times_s"], S.Key("numbers", "", limits=(0.0, 1e12)), err)
+    limits = (-1e4, 1e4) if control == "voltage" else (-1e6, 1e6)
+    values = S.check_value(w[unit], S.Key("numbers", "", limits=limits), err)
     if len(times) != len(values) or any(b <= a for a, b in itertools.pairwise(times)):
         raise err(f"times_s must increase and match {unit} in length")
     return control, tuple(zip(times, (v * scale for v in values)))

@@ -11,6 +11,7 @@ from ..contacts import KINDS
 from ..errors import CaseError, MaterialError
 from ..materials import Electrolyte, MaterialLibrary, Metal
 from ..units import to_si
+from .schema import MAX_NODES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,11 +166,23 @@ class SolverOptions:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MeshOptions:
-    """Default mesh grading (lengths in m; None means derived from Debye lengths)."""
+    """Default mesh grading (lengths in m; None means derived from Debye lengths).
+
+    Attributes:
+        min_spacing: Smallest cell (m).
+        max_spacing: Largest cell (m).
+        growth: Geometric growth ratio.
+        max_nodes: Largest mesh (nodes) the case may build; None for the default by dimension.
+    """
 
     min_spacing: float | None = None
     max_spacing: float | None = None
     growth: float = 1.15
+    max_nodes: int | None = None
+
+    def node_limit(self, dim: int) -> int:
+        """Largest mesh (nodes) a case may build in ``dim`` dimensions: max_nodes or default."""
+        return self.max_nodes if self.max_nodes is not None else MAX_NODES[dim]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

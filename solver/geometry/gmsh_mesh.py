@@ -20,25 +20,44 @@ from mpi4py import MPI
 from ..case import Case
 from ..errors import CaseError
 from ..numerics import compat
+from ..parallel import on_root
 from .mesh import DeviceMesh
+from .msh_file import probe
 
 log = logging.getLogger(__name__)
 
 
 def mesh_metadata(msh_path: Path) -> dict:
-    """The generator's JSON sidecar of a .msh (dim, nodes, cells, parameters), or ``{}``."""
+    """The generator's JSON sidecar of a .msh (dim, nodes, cells, parameters), or ``{}``.
+
+    A sidecar that is missing, not JSON or not a JSON object counts as absent.
+    """
     side = msh_path.with_suffix(".json")
     try:
-        return json.loads(side.read_text()) if side.is_file() else {}
-    except (OSError, ValueError):
+        meta = json.loads(side.read_text()) if side.is_file() else {}
+    except (OSError, ValueError, RecursionError):
         return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _sidecar_tags(meta: dict, msh_path: Path) -> dict[str, dict[str, int]]:
+    tags = meta["physical_tags"]
+    ok = isinstance(tags, dict) and set(tags) == {"cells", "facets"} and all(
+        isinstance(g, dict) and all(isinstance(n, str) and isinstance(t, int)
+                                    and not isinstance(t, bool) for n, t in g.items())
+        for g in tags.values())
+    if not ok:
+        raise CaseError("physical_tags must be {\"cells\": {name: tag}, \"facets\": "
+                        "{name: tag}}", file=str(msh_path.with_suffix(".json")),
+                        hint="fix the sidecar, or delete it to use the .msh's $PhysicalNames")
+    return tags
 
 
 def physical_names(msh_path: Path) -> dict[str, dict[str, int]]:
     """``{"cells": {name: tag}, "facets": {name: tag}}`` of a .msh (JSON sidecar or file)."""
     meta = mesh_metadata(msh_path)
     if "physical_tags" in meta:
-        return meta["physical_tags"]
+        return _sidecar_tags(meta, msh_path)
     text = msh_path.read_text(errors="replace")
     if "$PhysicalNames" not in text:
         raise CaseError("the mesh has no named physical groups", file=str(msh_path),
@@ -47,8 +66,11 @@ def physical_names(msh_path: Path) -> dict[str, dict[str, int]]:
     dims = []
     for line in block:
         parts = line.split(maxsplit=2)
-        if len(parts) == 3:
+        if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
             dims.append((int(parts[0]), int(parts[1]), parts[2].strip().strip('"')))
+    if not dims:
+        raise CaseError("the mesh has no named physical groups ($PhysicalNames is empty)",
+                        file=str(msh_path), hint="name the layer and contact groups in gmsh")
     top = max(d for d, _, _ in dims)
     return {"cells": {n: t for d, t, n in dims if d == top},
             "facets": {n: t for d, t, n in dims if d == top - 1}}
@@ -58,61 +80,62 @@ def geometry_path(case: Case, comm: MPI.Comm) -> Path:
     """The case's .msh: its ``[geometry] msh`` file, or one made by its generator (rank 0).
 
     A mesh file in another format (anything meshio reads: .vtu, .med, .inp, .xdmf ...) is
-    rewritten as a temporary .msh by :func:`solver.geometry.meshio_mesh.to_msh`.
+    rewritten as a temporary .msh by :func:`solver.geometry.meshio_mesh.to_msh`. A generated
+    or converted mesh goes to a temporary ``interphase-mesh-*`` folder (removed by
+    :func:`discard_generated`, or here if making it fails). Errors reach every rank.
     """
     g = case.geometry
     if g.get("msh"):
         user = Path(case.path).parent / g["msh"]
         if user.suffix.lower() == ".msh":
             return user
-        return _converted(case, user, comm)
-    path = None
-    if comm.rank == 0:
-        import tempfile
+        return Path(on_root(comm, lambda: str(_converted(case, user))))
+    return Path(on_root(comm, lambda: str(_generate(case))))
 
-        from meshes import GENERATORS
 
-        gen = GENERATORS.get(g["generator"])
-        if gen is None:
-            raise CaseError(f"unknown generator '{g['generator']}'", file=case.path,
-                            key="geometry.generator", hint=f"known: {', '.join(GENERATORS)}")
-        path = Path(tempfile.mkdtemp(prefix="interphase-mesh-")) / f"{g['generator']}.msh"
-        try:
-            gen(path, **dict(g.get("parameters") or {}))
-        except (ValueError, TypeError) as exc:
+def _converted(case: Case, user: Path) -> Path:
+    """A temporary .msh of a mesh in another format."""
+    import shutil
+    import tempfile
+
+    from .meshio_mesh import to_msh
+
+    if not user.is_file():
+        raise CaseError("mesh file not found", file=case.path, key="geometry.msh",
+                        hint=str(user))
+    folder = Path(tempfile.mkdtemp(prefix="interphase-mesh-"))
+    path = folder / f"{user.stem}.msh"
+    try:
+        to_msh(user, path, [ly.name for ly in case.layers], list(case.contacts), case.path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path
+
+
+def _generate(case: Case) -> Path:
+    import shutil
+    import tempfile
+
+    from meshes import GENERATORS
+
+    g = case.geometry
+    gen = GENERATORS.get(g["generator"])
+    if gen is None:
+        raise CaseError(f"unknown generator '{g['generator']}'", file=case.path,
+                        key="geometry.generator", hint=f"known: {', '.join(GENERATORS)}")
+    params = dict(g.get("parameters") or {})
+    if case.mesh.max_nodes is not None:
+        params.setdefault("max_nodes", case.mesh.max_nodes)
+    path = Path(tempfile.mkdtemp(prefix="interphase-mesh-")) / f"{g['generator']}.msh"
+    try:
+        gen(path, **params)
+    except BaseException as exc:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        if isinstance(exc, ValueError | TypeError | OverflowError) or type(exc) is Exception:
             raise CaseError(str(exc), file=case.path, key="geometry.parameters") from None
-    return Path(comm.bcast(str(path) if path else None, root=0))
-
-
-def _converted(case: Case, user: Path, comm: MPI.Comm) -> Path:
-    """A temporary .msh of a mesh in another format (rank 0 converts; errors on every rank)."""
-    result: tuple[str | None, str | None] = (None, None)
-    if comm.rank == 0:
-        import tempfile
-
-        from .meshio_mesh import to_msh
-
-        try:
-            if not user.is_file():
-                raise CaseError("mesh file not found", file=case.path, key="geometry.msh",
-                                hint=str(user))
-            folder = Path(tempfile.mkdtemp(prefix="interphase-mesh-"))
-            path = folder / f"{user.stem}.msh"
-            try:
-                to_msh(user, path, [ly.name for ly in case.layers], list(case.contacts),
-                       case.path)
-            except BaseException:
-                import shutil
-
-                shutil.rmtree(folder, ignore_errors=True)
-                raise
-            result = (str(path), None)
-        except CaseError as exc:
-            result = (None, str(exc))
-    path, error = comm.bcast(result, root=0)
-    if error is not None:
-        raise CaseError(error)
-    return Path(path)
+        raise
+    return path
 
 
 def checked_groups(case: Case, path: Path) -> dict[str, dict[str, int]]:
@@ -125,6 +148,7 @@ def checked_groups(case: Case, path: Path) -> dict[str, dict[str, int]]:
     if not path.is_file():
         raise CaseError("mesh file not found", file=case.path, key="geometry.msh",
                         hint=str(path))
+    probe(path, {d: case.mesh.node_limit(d) for d in (2, 3)})
     names = physical_names(path)
     layer_names = [ly.name for ly in case.layers]
     missing = [n for n in layer_names if n not in names["cells"]]
@@ -152,10 +176,12 @@ def discard_generated(case: Case, path: Path, comm: MPI.Comm) -> None:
 def build_gmsh_mesh(case: Case, comm: MPI.Comm) -> DeviceMesh:
     """Read the case's .msh, check its groups against the layers and contacts, scale, retag."""
     path = geometry_path(case, comm)
-    names = checked_groups(case, path)
+    try:
+        names = on_root(comm, lambda: checked_groups(case, path))
+        msh, ctags, ftags = compat.read_msh(str(path), comm)
+    finally:
+        discard_generated(case, path, comm)
     layer_names = [ly.name for ly in case.layers]
-    msh, ctags, ftags = compat.read_msh(str(path), comm)
-    discard_generated(case, path, comm)
     x = msh.geometry.x
     lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
     if len(x):

@@ -8,13 +8,14 @@ materials with ``base = "Existing"``.
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 from ..constants import T_REF
-from ..errors import MaterialError
+from ..errors import MaterialError, shown
 from ..units import split_key, to_si
 from .model import Electrolyte, IonSpecies, Material, Metal, Semiconductor, field_names
 
@@ -29,10 +30,11 @@ def load_raw() -> dict[str, dict[str, Any]]:
     return tomllib.loads(text)
 
 
-def _value(entry: Any, where: str) -> tuple[float, str]:
+def _value(entry: Any, where: str, key: str = "") -> tuple[float, str]:
+    name = f"{where}: {key}" if key else where
     if isinstance(entry, Mapping):
         if "value" not in entry:
-            raise MaterialError(f"{where}: table needs a 'value'")
+            raise MaterialError(f"{name}: table needs a 'value'")
         src = str(entry.get("source", ""))
         if entry.get("tag"):
             src = f"[{entry['tag']}] {src}"
@@ -40,14 +42,41 @@ def _value(entry: Any, where: str) -> tuple[float, str]:
     else:
         src = ""
     if isinstance(entry, bool) or not isinstance(entry, int | float):
-        raise MaterialError(f"{where}: expected a number, got {entry!r}")
-    return float(entry), src
+        raise MaterialError(f"{name}: expected a number, got {shown(entry)}")
+    if isinstance(entry, int) and abs(entry) > 1e300:
+        raise MaterialError(f"{name}: the number {shown(entry, 12)} is out of range")
+    value = float(entry)
+    lo, hi = LIMITS.get(key, (-1e30, 1e30))
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise MaterialError(f"{name} = {value:g} is outside the physical range "
+                            f"{lo:g} .. {hi:g}")
+    return value, src
 
 
 def _closest(word: str, options: list[str]) -> str:
     m = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
     return f"; did you mean '{m[0]}'?" if m else ""
 
+
+#: physical range of every material key (in the file's units); other keys: |value| <= 1e30
+LIMITS: dict[str, tuple[float, float]] = {
+    "eps_r": (1.0, 1e4), "Eg_eV": (1e-3, 20.0), "varshni_alpha_eV_per_K": (0.0, 1e-2),
+    "varshni_beta_K": (1e-3, 1e5), "chi_eV": (0.0, 20.0), "Nc_cm3": (1e10, 1e25),
+    "Nv_cm3": (1e10, 1e25), "dos_exponent": (0.0, 10.0), "mu_n_cm2_per_Vs": (1e-20, 1e7),
+    "mu_p_cm2_per_Vs": (1e-20, 1e7), "mu_n_exponent": (-10.0, 10.0),
+    "mu_p_exponent": (-10.0, 10.0), "mu_n_activation_eV": (0.0, 5.0),
+    "mu_p_activation_eV": (0.0, 5.0), "tau_n_s": (1e-20, 1e6), "tau_p_s": (1e-20, 1e6),
+    "trap_level_eV": (-10.0, 10.0), "B_rad_cm3_per_s": (0.0, 1e-5),
+    "C_n_cm6_per_s": (0.0, 1e-20), "C_p_cm6_per_s": (0.0, 1e-20),
+    "donor_level_eV": (0.0, 10.0), "acceptor_level_eV": (0.0, 10.0), "g_D": (1e-2, 1e2),
+    "g_A": (1e-2, 1e2), "A_n_A_per_cm2K2": (0.0, 1e4), "A_p_A_per_cm2K2": (0.0, 1e4),
+    "ii_an_per_cm": (0.0, 1e12), "ii_bn_V_per_cm": (0.0, 1e12), "ii_ap_per_cm": (0.0, 1e12),
+    "ii_bp_V_per_cm": (0.0, 1e12), "workfunction_eV": (0.5, 10.0),
+    "sigma_e_S_per_cm": (0.0, 1e6), "sigma_e_activation_eV": (0.0, 5.0),
+    "site_density_cm3": (0.0, 1e25), "electronic_donors_cm3": (0.0, 1e23),
+    "stern_capacitance_uF_per_cm2": (0.0, 1e4), "concentration_cm3": (1.0, 1e25),
+    "D_cm2_per_s": (1e-40, 1e3), "activation_eV": (0.0, 5.0),
+}
 
 #: field -> unit-suffixed key used in files.
 UNITS: dict[str, str] = {
@@ -89,7 +118,7 @@ def _parse_fields(table: Mapping[str, Any], cls: type, where: str) -> tuple[dict
         if key in _META:
             continue
         f = _field_of(key, allowed, where)
-        v, src = _value(entry, f"{where}.{key}")
+        v, src = _value(entry, where, key)
         unit = split_key(UNITS[f])[1] if f in UNITS else None
         values[f] = to_si(v, unit)
         sources[f] = src
@@ -130,6 +159,11 @@ class MaterialLibrary:
         for name, table in (overrides or {}).items():
             if not isinstance(table, Mapping):
                 raise MaterialError(f"[materials.{name}]: expected a table of values")
+            ions = table.get("ions", {})
+            if not isinstance(ions, Mapping) or not all(isinstance(v, Mapping)
+                                                        for v in ions.values()):
+                raise MaterialError(f"[materials.{name}].ions: expected a table of ion tables, "
+                                    "e.g. ions.Li = { D_cm2_per_s = 1e-9 }")
             if name in self._raw:
                 merged = dict(self._raw[name])
                 merged.update(table)

@@ -15,7 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_USER, InterphaseError, run_reporting
+from ..errors import EXIT_USER, InterphaseError
+from ..reporting import run_reporting
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -137,4 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     ours.setLevel(logging.INFO if rank == 0 else logging.WARNING)
     logging.getLogger().handlers = [logging.StreamHandler(sys.stderr)]
     logging.getLogger().handlers[0].setLevel(logging.WARNING)
-    return run_reporting(sweep_command, args, rank=rank)
+    return run_reporting(sweep_command, args, rank=rank,
+                         log_dir=lambda: Path(args.out) if args.out and Path(args.out).is_dir()
+                         else None)

@@ -101,7 +101,8 @@ def test_set_overrides(write_case):
 
 def test_material_override_error_names_file_and_key(write_case):
     text = diode_toml(extra="[materials.Si]\nEg_eV = -1.0\n")
-    expect_error(write_case, text, "Eg = -1 eV must be > 0", "Si")
+    expect_error(write_case, text, "material 'Si': Eg_eV = -1 is outside the physical range",
+                 "layers[0].material")
 
 
 def test_range_expansion(write_case):

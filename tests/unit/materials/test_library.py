@@ -43,9 +43,11 @@ def test_ion_arrhenius():
 
 
 @pytest.mark.parametrize("override, text", [
-    ({"Si": {"Eg_eV": -1.0}}, "Eg = -1 eV must be > 0"),
-    ({"Si": {"eps_r": 0.5}}, "eps_r = 0.5 must be >= 1"),
-    ({"Si": {"Nc_cm3": -1e19}}, "Nc = -1e+25 must be > 0"),
+    ({"Si": {"Eg_eV": -1.0}}, "Eg_eV = -1 is outside the physical range 0.001 .. 20"),
+    ({"Si": {"eps_r": 0.5}}, "eps_r = 0.5 is outside the physical range 1 .. 10000"),
+    ({"Si": {"Nc_cm3": -1e19}}, "Nc_cm3 = -1e+19 is outside the physical range"),
+    ({"Si": {"Nv_cm3": 1e300}}, "Nv_cm3 = 1e+300 is outside the physical range 1e+10 .. 1e+25"),
+    ({"Si": {"tau_n_s": 10**400}}, "tau_n_s: the number 1000"),
     ({"Si": {"eps_rr": 3}}, "did you mean 'eps_r'"),
     ({"Si": {"Eg": 1.1}}, "needs its unit: write 'Eg_eV'"),
     ({"Nope": {"eps_r": 3}}, "not in the library"),

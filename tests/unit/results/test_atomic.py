@@ -50,3 +50,15 @@ def test_csv(tmp_path):
     lines = p.read_text().splitlines()
     assert lines[0] == "voltage_V,current_density_A_per_cm2"
     assert lines[2] == "0.1,0.002"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002, 0o077])
+def test_files_get_the_users_umask(tmp_path, mask):
+    old = os.umask(mask)
+    try:
+        write_text(tmp_path / "s.json", "{}")
+        open(tmp_path / "plain.txt", "w").close()
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "s.json").stat().st_mode & 0o777
+    assert mode == 0o666 & ~mask == (tmp_path / "plain.txt").stat().st_mode & 0o777

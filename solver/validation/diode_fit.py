@@ -15,7 +15,9 @@ ln(J0/T^3) = const - E_a / (k_B T).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+import warnings
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -143,8 +145,24 @@ def initial_guess(V: np.ndarray, J: np.ndarray, T_K: float) -> tuple[float, floa
     return J0, n0, float(Rs), float(1.0 / G)
 
 
+def _scale(J: np.ndarray) -> float:
+    """A power of ten that brings max |J| into the fit's bounds (1 for ordinary data, A/m^2).
+
+    The model is invariant under ``J -> J / s, J0 -> J0 / s, Rs -> Rs s, Rsh -> Rsh s``, so
+    currents of any finite magnitude are fitted in scaled units and converted back.
+    """
+    top = float(np.max(np.abs(J))) if J.size else 0.0
+    if top == 0.0 or 1e-12 <= top <= 1e8:
+        return 1.0
+    return 10.0 ** math.floor(math.log10(top))
+
+
 def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
     """Fit the single-diode model to one I-V curve.
+
+    Currents far outside 1e-12 .. 1e8 A/m^2 are scaled by a power of ten for the fit (see
+    :func:`_scale`); numpy's floating-point warnings are silenced (the residuals handle
+    overflow of the model).
 
     Args:
         V: Voltage (V).
@@ -159,7 +177,23 @@ def fit_diode(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
             points (V > 3 V_T, J > 0) or fewer than 5 usable points.
     """
     o = np.argsort(V, kind="stable")
-    V, J, Vt = np.asarray(V, float)[o], np.asarray(J, float)[o], thermal_voltage(T_K)
+    V, J = np.asarray(V, float)[o], np.asarray(J, float)[o]
+    s = _scale(J)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = _fit(V, J / s, T_K)
+        except (np.linalg.LinAlgError, SystemError, ValueError) as exc:
+            raise InterphaseError(f"T = {T_K:g} K: the diode fit failed "
+                                  f"({type(exc).__name__}: {exc})") from None
+    if s == 1.0:
+        return fit
+    return replace(fit, J0=fit.J0 * s, Rs=fit.Rs / s, Rsh=fit.Rsh / s)
+
+
+def _fit(V: np.ndarray, J: np.ndarray, T_K: float) -> DiodeFit:
+    """:func:`fit_diode` on sorted data in units where max |J| is ordinary."""
+    Vt = thermal_voltage(T_K)
     vv = min(-V[0], V[-1])
     if vv > 0 and np.interp(-vv, V, np.abs(J)) > 2.0 * np.interp(vv, V, np.abs(J)):
         raise InterphaseError(f"T = {T_K:g} K: |J| is larger at -{vv:g} V than at +{vv:g} V; "

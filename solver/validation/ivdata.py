@@ -13,7 +13,13 @@ other line is the header. Each header cell names a quantity and its unit, as
 - temperature (optional): ``temperature``, ``temp``, ``t``; units ``K``, ``C`` (``degC``).
 
 Other columns are ignored. Forward bias is positive V with positive current. Points whose
-temperatures lie within 0.5 K of each other form one curve at their mean temperature.
+temperatures lie within 0.5 K of each other form one curve at their mean temperature; a curve
+whose temperatures spread over more than 0.5 K (a drifting set point) is an error naming its
+lines. Every curve needs at least 5 distinct voltages.
+
+Read strictly: cells are plain ASCII numbers (``-1.5e-3``; no ``1_0``, no non-ASCII digits,
+no ``nan`` / ``inf``), |V| <= 10 kV, 0 < T <= 5000 K; text files of at most 20 MB with lines of
+at most 10,000 characters (binary files, devices and huge cells are refused).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..constants import T_REF
-from ..errors import CaseError
+from ..errors import CaseError, shown
 
 _NAMES = {
     "voltage": "voltage", "bias": "voltage", "v": "voltage", "u": "voltage",
@@ -43,7 +49,10 @@ _TEMP = {"k": 0.0, "c": 273.15, "degc": 273.15, "°c": 273.15}  # offset -> K
 _SHOW = {"voltage": "V, mV", "temperature": "K, C",
          "current": "A, mA, uA, nA, A/cm2, mA/cm2, uA/cm2, nA/cm2, A/m2, mA/m2"}
 _T_GROUP_K = 0.5  # temperatures closer than this are one curve (K)
-_MIN_POINTS = 3
+_MIN_VOLTAGES = 5  # distinct voltages per curve
+_MAX_BYTES = 20 << 20  # largest file read
+_MAX_LINE = 10_000  # longest line (characters)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _EXAMPLE = "e.g. 'voltage_V,current_A,temperature_K' or 'V (V), J (A/cm2), T (K)'"
 
 
@@ -134,38 +143,78 @@ def _column_kind(cell: str, file: str) -> tuple[str, float, float] | None:
                     hint="known: " + _SHOW[qty.replace("_density", "")])
 
 
-def _read_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+def _read_text(path: Path) -> str:
+    """The file's text, refusing what is not a small text file (one-line errors)."""
+    file = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CaseError(f"cannot read the file ({exc.__class__.__name__}: {exc})",
-                        file=str(path)) from None
+        if not path.is_file():
+            what = "no such file" if not path.exists() else "not a regular file"
+            raise CaseError(f"cannot read the file ({what})", file=file)
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise CaseError(f"the file has {size / 2**20:.1f} MB; at most {_MAX_BYTES >> 20} MB",
+                            file=file, hint="is it the right file?")
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_BYTES + 1)
+    except OSError as exc:
+        raise CaseError(f"cannot read the file ({exc.__class__.__name__}: {exc.strerror})",
+                        file=file) from None
+    if b"\x00" in data:
+        raise CaseError("a binary file, not comma-separated text", file=file, hint=_EXAMPLE)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"not UTF-8 text (byte {exc.start})", file=file, hint=_EXAMPLE) from None
+
+
+def _read_rows(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     rows, comments = [], []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(_read_text(path).splitlines(), start=1):
         s = line.strip()
+        if len(s) > _MAX_LINE:
+            raise CaseError(f"line {lineno} has {len(s):,} characters; at most {_MAX_LINE:,}",
+                            file=str(path), hint="one measured point per line")
         if s.startswith("#"):
             comments.append(s[1:].strip())
         elif s:
-            rows.append((lineno, [c.strip() for c in next(csv.reader([s]))]))
+            try:
+                cells = next(csv.reader([s]))
+            except csv.Error as exc:
+                raise CaseError(f"line {lineno}: {exc}", file=str(path)) from None
+            rows.append((lineno, [c.strip() for c in cells]))
     return rows, comments
 
 
 def _parse_float(cell: str, file: str, key: str, lineno: int) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        what = "empty cell" if cell == "" else f"'{cell}' is not a number"
-        hint = "units belong in the header only" if re.match(r"[-+]?\.?\d", cell) else None
-        raise CaseError(f"line {lineno}: {what}", file=file, key=key, hint=hint) from None
+    if cell.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise CaseError(f"line {lineno}: non-finite value {shown(cell)}", file=file, key=key)
+    if not _NUMBER.fullmatch(cell):
+        what = "empty cell" if cell == "" else f"{shown(cell)} is not a number"
+        hint = ("units belong in the header only" if re.match(r"[-+]?\.?\d", cell, re.ASCII)
+                else "ASCII digits, e.g. -1.5e-3")
+        raise CaseError(f"line {lineno}: {what}", file=file, key=key, hint=hint)
+    value = float(cell)
     if not math.isfinite(value):
-        raise CaseError(f"line {lineno}: non-finite value '{cell}'", file=file, key=key)
+        raise CaseError(f"line {lineno}: non-finite value {shown(cell)}", file=file, key=key)
     return value
 
 
-def _group_by_temperature(T: np.ndarray) -> list[np.ndarray]:
+def _group_by_temperature(T: np.ndarray, lines: np.ndarray, file: str,
+                          key: str) -> list[np.ndarray]:
+    """Point indices of each curve: temperatures within 0.5 K of the curve's lowest."""
     order = np.argsort(T, kind="stable")
     breaks = np.nonzero(np.diff(T[order]) > _T_GROUP_K)[0] + 1
-    return np.split(order, breaks)
+    groups = np.split(order, breaks)
+    for idx in groups:
+        spread = float(np.ptp(T[idx]))
+        if spread > _T_GROUP_K:
+            lo, hi = int(idx[np.argmin(T[idx])]), int(idx[np.argmax(T[idx])])
+            raise CaseError(
+                f"temperatures drift from {T[lo]:g} K (line {lines[lo]}) to {T[hi]:g} K "
+                f"(line {lines[hi]}) in steps under {_T_GROUP_K:g} K: one curve cannot span "
+                f"{spread:.3g} K", file=file, key=key,
+                hint=f"give each curve one temperature (within {_T_GROUP_K:g} K)")
+    return groups
 
 
 def read_iv(path: str | Path, *, area_cm2: float | None = None,
@@ -186,7 +235,8 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
         CaseError: One line naming the file and column: a missing voltage or current column,
             a missing or unknown unit, two columns of the same quantity, a non-numeric or
             non-finite cell (with its line), a current without ``area_cm2``, a temperature
-            <= 0 K, or fewer than 3 points at a temperature.
+            outside (0, 5000] K, a curve with fewer than 5 distinct voltages or temperatures
+            drifting by more than 0.5 K, |V| > 10 kV, or a file that is not small CSV text.
     """
     file = str(path)
     rows, comments = _read_rows(Path(path))
@@ -214,6 +264,7 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
         raise CaseError("missing current or current density column", file=file,
                         key="current", hint=_EXAMPLE)
     values: dict[str, list[float]] = {k: [] for k in used}
+    lines = np.array([lineno for lineno, _ in rows[1:]], dtype=int)
     for lineno, row in rows[1:]:
         if len(row) != len(header):
             raise CaseError(f"line {lineno}: {len(row)} cells, the header has {len(header)}",
@@ -221,6 +272,10 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
         for k, (j, scale, offset) in used.items():
             values[k].append(_parse_float(row[j], file, header[j], lineno) * scale + offset)
     V = np.asarray(values["voltage"], float)
+    if V.size and np.max(np.abs(V)) > 1e4:
+        k = int(np.argmax(np.abs(V)))
+        raise CaseError(f"line {lines[k]}: |V| = {abs(V[k]):g} V exceeds 10 kV", file=file,
+                        key=header[used["voltage"][0]], hint="check the voltage unit")
     if "current" in used:
         key = header[used["current"][0]]
         if area_cm2 is None:
@@ -240,15 +295,23 @@ def read_iv(path: str | Path, *, area_cm2: float | None = None,
     else:
         tkey = "temperature"
         T = np.full(V.shape, T_REF if temperature_K is None else float(temperature_K))
-    if np.any(T <= 0):
-        raise CaseError(f"temperature must be > 0 K, got {T.min():g} K", file=file, key=tkey)
+    if not V.size:
+        raise CaseError("no data rows after the header", file=file, hint=_EXAMPLE)
+    if not np.all(np.isfinite(J)):
+        raise CaseError("a current density overflows double precision", file=file,
+                        key="current", hint="check the current unit and --area")
+    if not np.all((T > 0) & (T <= 5000.0)):
+        bad = float(T[~((T > 0) & (T <= 5000.0))][0])
+        raise CaseError(f"temperature must lie in (0, 5000] K, got {bad:g} K", file=file,
+                        key=tkey)
     curves = []
-    for idx in _group_by_temperature(T):
+    for idx in _group_by_temperature(T, lines, file, tkey):
         Tc = float(np.mean(T[idx]))
-        if idx.size < _MIN_POINTS:
-            pts = "1 point" if idx.size == 1 else f"{idx.size} points"
-            raise CaseError(f"only {pts} at T = {Tc:g} K; need at least {_MIN_POINTS} per "
-                            "temperature", file=file, key=tkey)
+        distinct = np.unique(V[idx]).size
+        if distinct < _MIN_VOLTAGES:
+            raise CaseError(f"only {distinct} distinct voltage{'s' * (distinct != 1)} at "
+                            f"T = {Tc:g} K; a curve needs at least {_MIN_VOLTAGES}", file=file,
+                            key=tkey if "temperature" in used else header[used["voltage"][0]])
         o = idx[np.argsort(V[idx], kind="stable")]
         v, jj = V[o].copy(), J[o].copy()
         v.flags.writeable = jj.flags.writeable = False

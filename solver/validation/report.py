@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -114,6 +115,12 @@ def validate_iv(data: IVData, *, sim: SimCurves | None = None,
         CaseError: A curve cannot be fitted (names the file and temperature).
         InterphaseError: ``sim`` is given but no simulated temperature matches a measured one.
     """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy / matplotlib warnings never reach the terminal
+        return _validate(data, sim, out_dir)
+
+
+def _validate(data: IVData, sim: SimCurves | None, out_dir: str | Path | None) -> dict:
     fits = []
     for c in data.curves:
         try:

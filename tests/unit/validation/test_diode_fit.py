@@ -66,6 +66,18 @@ def test_fit_recovers_parameters_single_temperature():
     assert f.at_bound == () and all(0 < s < 0.1 for s in f.rel_stderr)
 
 
+@pytest.mark.parametrize("factor", [1e-300, 1e-150, 1e150, 1e290])
+def test_fit_of_currents_of_any_magnitude_is_the_scaled_fit(factor):
+    rng = np.random.default_rng(7)
+    V = np.round(np.arange(-1.0, 1.0001, 0.01), 6)
+    J = noisy(V, 300.0, 1e-3, 1.3, 1e-4, 10.0, 0.02, rng)
+    ref, f = fit_diode(V, J, 300.0), fit_diode(V, J * factor, 300.0)
+    assert f.n == pytest.approx(ref.n, rel=1e-6)
+    assert f.J0 == pytest.approx(ref.J0 * factor, rel=1e-5)
+    assert f.Rs == pytest.approx(ref.Rs / factor, rel=1e-5)
+    assert f.Rsh == pytest.approx(ref.Rsh / factor, rel=1e-5)
+
+
 def _three_temperatures(noise=0.02, seed=11):
     rng = np.random.default_rng(seed)
     V = np.round(np.arange(-1.0, 1.0001, 0.01), 6)

@@ -11,7 +11,8 @@ import pytest
 from solver.errors import CaseError
 from solver.validation.ivdata import IVData, read_iv
 
-ROWS = [(0.2, 2.0, 300.0), (-0.2, -1.0, 300.0), (0.0, 0.0, 300.0), (0.4, 8.0, 300.0)]
+ROWS = [(0.2, 2.0, 300.0), (-0.2, -1.0, 300.0), (0.0, 0.0, 300.0), (0.4, 8.0, 300.0),
+        (0.6, 20.0, 300.0)]
 
 
 def _write(tmp_path: Path, text: str, name: str = "iv.csv") -> Path:
@@ -28,8 +29,8 @@ def test_si_header_sorted_by_voltage(tmp_path):
     d = read_iv(_write(tmp_path, _csv("voltage_V,current_density_A_per_m2,temperature_K")))
     assert isinstance(d, IVData) and d.temperatures_K == (300.0,)
     c = d.curves[0]
-    np.testing.assert_array_equal(c.V, [-0.2, 0.0, 0.2, 0.4])
-    np.testing.assert_array_equal(c.J, [-1.0, 0.0, 2.0, 8.0])
+    np.testing.assert_array_equal(c.V, [-0.2, 0.0, 0.2, 0.4, 0.6])
+    np.testing.assert_array_equal(c.J, [-1.0, 0.0, 2.0, 8.0, 20.0])
     assert dict(d.columns) == {"voltage": "voltage_V", "temperature": "temperature_K",
                                "current_density": "current_density_A_per_m2"}
 
@@ -38,8 +39,8 @@ def test_unit_conversions_mV_mA_per_cm2_celsius(tmp_path):
     d = read_iv(_write(tmp_path, _csv("voltage_mV,current_density_mA_per_cm2,temperature_C")))
     c = d.curves[0]
     assert c.T_K == pytest.approx(573.15)
-    np.testing.assert_allclose(c.V, [-0.2e-3, 0.0, 0.2e-3, 0.4e-3])
-    np.testing.assert_allclose(c.J, [-10.0, 0.0, 20.0, 80.0])  # 1 mA/cm2 = 10 A/m2
+    np.testing.assert_allclose(c.V, [-0.2e-3, 0.0, 0.2e-3, 0.4e-3, 0.6e-3])
+    np.testing.assert_allclose(c.J, [-10.0, 0.0, 20.0, 80.0, 200.0])  # 1 mA/cm2 = 10 A/m2
 
 
 @pytest.mark.parametrize(("header", "factor"), [
@@ -52,7 +53,7 @@ def test_unit_conversions_mV_mA_per_cm2_celsius(tmp_path):
 ])
 def test_header_spellings(tmp_path, header, factor):
     c = read_iv(_write(tmp_path, _csv(header))).curves[0]
-    np.testing.assert_allclose(c.J, np.array([-1.0, 0.0, 2.0, 8.0]) * factor)
+    np.testing.assert_allclose(c.J, np.array([-1.0, 0.0, 2.0, 8.0, 20.0]) * factor)
     assert c.T_K == 300.0
 
 
@@ -63,7 +64,7 @@ def test_current_with_area(tmp_path, unit, factor):
     d = read_iv(p, area_cm2=0.01)
     c = d.curves[0]
     assert d.area_cm2 == 0.01
-    np.testing.assert_allclose(c.J, np.array([-1.0, 0.0, 2.0, 8.0]) * factor / 1e-6)
+    np.testing.assert_allclose(c.J, np.array([-1.0, 0.0, 2.0, 8.0, 20.0]) * factor / 1e-6)
 
 
 def test_temperature_optional_and_comments(tmp_path):
@@ -77,7 +78,7 @@ def test_temperature_optional_and_comments(tmp_path):
 
 def test_groups_temperatures_and_ignores_other_columns(tmp_path):
     rows = [(v, 1.0 + v, 250.1 if k % 2 else 249.9, 7) for k, v in enumerate(np.arange(-2, 4))]
-    rows += [(v, 2.0 + v, 300.0, 7) for v in (0.3, 0.1, 0.2)]
+    rows += [(v, 2.0 + v, 300.0, 7) for v in (0.3, 0.1, 0.2, 0.5, 0.4)]
     d = read_iv(_write(tmp_path, _csv("voltage_V,J (A/m2),temperature_K,sample", rows)))
     assert d.temperatures_K == pytest.approx((250.0, 300.0))
     assert d.curves[0].V.size == 6 and np.all(np.diff(d.curves[1].V) > 0)
@@ -116,13 +117,24 @@ ERRORS = [
     (GOOD + "\n0.1,1e-3,300\n0.2,nan,300\n0.3,1e-2,300\n", {}, "current_density_A_per_cm2",
      "non-finite"),
     (GOOD + "\n0.1,1e-3,300\n0.2,1e-3,300\ninf,1e-2,300\n", {}, "voltage_V", "non-finite"),
-    (GOOD + "\n0.1,1e-3,300\n", {}, "temperature_K", "only 1 point"),
-    (GOOD + "\n0.1,1e-3,300\n0.2,1e-3,300\n0.3,1e-3,300\n0.1,1e-3,350\n0.2,1e-3,350\n", {},
-     "temperature_K", "only 2 points at T = 350 K"),
+    (GOOD + "\n0.1,1e-3,300\n", {}, "temperature_K", "only 1 distinct voltage at"),
+    (GOOD + "".join(f"\n0.{k},1e-3,300" for k in range(1, 6)) + "\n0.1,1e-3,350\n0.2,1e-3,350"
+     "\n0.2,2e-3,350\n", {}, "temperature_K", "only 2 distinct voltages at T = 350 K"),
+    (GOOD + "".join(f"\n0.{k},1e-3,300" for k in range(1, 6)) + "\n0.5,1e-3,300.4\n0.6,1e-3,"
+     "300.8\n", {}, "temperature_K", "drift from 300 K (line 2) to 300.8 K (line 8)"),
+    (GOOD + "\n0.1,1e-3,300\n0.2,1_0,300\n", {}, "current_density_A_per_cm2",
+     "line 3: '1_0' is not a number"),
+    (GOOD + "\n0.1,1e-3,300\n\u0661\u0662,1e-3,300\n", {}, "voltage_V",
+     "line 3: '\u0661\u0662' is not a number (ASCII digits"),
+    (GOOD + "\n0.1,1e-3,300\n2e4,1e-3,300\n", {}, "voltage_V", "line 3: |V| = 20000 V"),
+    (GOOD + "\n0.1,1e-3,300\n0.2," + "9" * 20000 + ",300\n", {}, None,
+     "line 3 has 20,008 characters"),
+    ("voltage_V,current_A\n\x00\x01\x02\n", {}, None, "a binary file"),
     (_csv("voltage_V,current_mA,temperature_K"), {}, "current_mA", "no area"),
     (_csv("voltage_V,current_mA,temperature_K"), {"area_cm2": 0.0}, "current_mA", "area must"),
     (_csv(GOOD), {"temperature_K": 300.0}, "temperature_K", "has a temperature column"),
-    (_csv(GOOD, [(0.1, 1.0, -5.0)] * 3), {}, "temperature_K", "> 0 K"),
+    (_csv(GOOD, [(0.1, 1.0, -5.0)] * 3), {}, "temperature_K", "must lie in (0, 5000] K"),
+    (_csv(GOOD, [(0.1, 1.0, 1e4)] * 3), {}, "temperature_K", "got 10000 K"),
     (GOOD + "\n0.1,1e-3\n", {}, None, "line 2: 2 cells"),
     ("0.1,1e-3,300\n0.2,1e-3,300\n", {}, None, "no header row"),
     ("# only a comment\n", {}, None, "no header"),
@@ -143,6 +155,15 @@ def test_errors_are_one_line_case_errors(tmp_path, text, kwargs, column, phrase)
     assert phrase in msg
 
 
-def test_missing_file(tmp_path):
-    with pytest.raises(CaseError, match="cannot read"):
+def test_missing_file_devices_and_huge_files(tmp_path):
+    with pytest.raises(CaseError, match=r"cannot read the file \(no such file"):
         read_iv(tmp_path / "absent.csv")
+    with pytest.raises(CaseError, match="not a regular file"):
+        read_iv("/dev/zero")
+    with pytest.raises(CaseError, match="not a regular file"):
+        read_iv(tmp_path)
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:
+        fh.truncate(21 << 20)
+    with pytest.raises(CaseError, match=r"the file has 21\.0 MB; at most 20 MB"):
+        read_iv(big)

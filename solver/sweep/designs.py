@@ -7,6 +7,7 @@ Nested tables flatten to dotted case keys (``study.kind = ...`` in a table is th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,11 +15,16 @@ from ..case import schema as S
 from ..errors import CaseError
 from . import points as P
 
+#: most points a study may have (each is a full simulation; its manifest lists them all)
+MAX_POINTS = 100_000
+
 SAMPLE: dict[str, S.Key] = {
     "method": S.Key("str", "lhs (Latin hypercube) or sobol (scrambled Sobol)", required=True,
                     choices=("lhs", "sobol")),
-    "n": S.Key("int", "number of points", required=True, check="positive"),
-    "seed": S.Key("int", "random seed (same seed, same points)", default=0),
+    "n": S.Key("int", "number of points", required=True, check="positive",
+               limits=(1, MAX_POINTS)),
+    "seed": S.Key("int", "random seed (same seed, same points)", default=0,
+                  limits=(0, 2**32 - 1)),
     "log": S.Key("strs", "keys sampled log-uniformly (bounds > 0)", default=[]),
     "bounds": S.Key("table", "key = [low, high]", required=True),
 }
@@ -101,6 +107,11 @@ def grid(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
                       f"got {spec!r}")
     if not axes:
         raise CaseError("empty [grid]: give at least one key = [values]", file=file, key="grid")
+    total = math.prod(len(v) for v in axes.values())
+    if total > MAX_POINTS:
+        sizes = " x ".join(str(len(v)) for v in axes.values())
+        raise CaseError(f"the grid has {sizes} = {total:.3g} points; at most {MAX_POINTS:,}",
+                        file=file, key="grid", hint="use fewer values per axis, or [sample]")
     return P.grid_points(axes)
 
 
@@ -113,7 +124,7 @@ def _generated(spec: Mapping[str, Any], err: Callable[[str], CaseError]) -> list
         return list(S.check_value(dict(spec), S.Key("range", ""), err))
     for k in ("start", "stop"):
         S.check_value(spec.get(k), S.Key("number", ""), err)
-    S.check_value(spec["num"], S.Key("int", "", check="positive"), err)
+    S.check_value(spec["num"], S.Key("int", "", check="positive", limits=(1, MAX_POINTS)), err)
     log = S.check_value(spec.get("log", False), S.Key("bool", ""), err)
     if log and min(spec["start"], spec["stop"]) <= 0:
         raise err("log spacing needs start and stop > 0")
@@ -131,6 +142,9 @@ def listed(table: Mapping[str, Any], file: str) -> list[dict[str, Any]]:
                             key=f"list.{key}")
         if not v:
             raise CaseError("empty list of values", file=file, key=f"list.{key}")
+        if len(v) > MAX_POINTS:
+            raise CaseError(f"{len(v):,} values; at most {MAX_POINTS:,} points", file=file,
+                            key=f"list.{key}")
     lengths = {k: len(v) for k, v in cols.items()}
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k}: {n}" for k, n in lengths.items())

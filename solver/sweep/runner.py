@@ -32,7 +32,7 @@ from ..results.provenance import git_commit, provenance
 from ..studies.runner import run_case
 from .mpiutil import on_root, sigterm_note, sleepy_barrier
 from .progress import SweepProgress, rank_logging, terminal
-from .shard import Shard, check_layout, shard_dir
+from .shard import Shard, check_layout, layout_lock, shard_dir
 from .store import Claimer, Store, utc_now
 from .study import Study, check_points, load_study
 from .table import build_table, select_outputs, write_table_csv, write_table_h5
@@ -111,8 +111,9 @@ def _prepare(study_file: str | Path, store: Store, restart: bool, out: str | Pat
              shard: Shard | None) -> tuple:
     study = load_study(study_file)
     check_points(study)
-    check_layout(out, shard)
-    manifest = store.open(study, restart, shard)
+    with layout_lock(out):  # the layout check and the new manifest, as one step
+        check_layout(out, shard)
+        manifest = store.open(study, restart, shard)
     if shard and not manifest["points"]:
         log.warning("%s has no points: the study has only %d", shard.name, len(study.points))
     done = store.finished(manifest)

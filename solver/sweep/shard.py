@@ -13,7 +13,11 @@ A folder holds either one unsharded sweep (``DIR/manifest.json``) or the shards 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +122,25 @@ def split_count(out: str | Path, shards: dict[Shard, Path] | None = None) -> int
         raise CaseError(f"{out} holds shards of different splits ({names})",
                         hint="keep the folders of one N only, or use another --out")
     return counts[0] if counts else 0
+
+
+@contextlib.contextmanager
+def layout_lock(out: str | Path) -> Iterator[None]:
+    """Hold ``out/.layout.lock`` while a run checks the folder's layout and makes its manifest.
+
+    Sharded and unsharded runs started together into one folder take turns here, so the
+    second one sees the first one's layout (and is refused if they do not fit together).
+    Held for milliseconds; on a file system without locks the check runs unprotected.
+    """
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / ".layout.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def check_layout(out: str | Path, shard: Shard | None) -> None:

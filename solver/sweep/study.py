@@ -39,7 +39,7 @@ TOP: dict[str, S.Key] = {
     "case": S.Key("str", "base case file (relative to the study file)", required=True),
     "description": S.Key("str", "free text", default=""),
     "ranks_per_point": S.Key("int", "MPI ranks that run each point (domain-decomposed)",
-                             default=1, check="positive"),
+                             default=1, check="positive", limits=(1, 100_000)),
     "outputs": S.Key("strs", "dotted paths into each point's summary.json for the table; "
                      "default: every number (nested tables flattened)"),
     "plots": S.Key("bool", "write PNG plots of every point", default=False),
@@ -91,12 +91,21 @@ class Study:
 
 def _read_toml(path: Path, what: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            raise CaseError(f"cannot read {what} (not a regular file)", file=str(path))
+        if path.stat().st_size > S.MAX_FILE_BYTES:
+            raise CaseError(f"the {what} has {path.stat().st_size:,} bytes; at most "
+                            f"{S.MAX_FILE_BYTES:,}", file=str(path))
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseError(f"cannot read {what} ({exc.__class__.__name__}: {exc})",
                         file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"not valid TOML: {exc}", file=str(path)) from None
+    except RecursionError:
+        raise CaseError("tables or arrays nested too deeply", file=str(path)) from None
+    S.check_depth(doc, str(path))
+    return doc
 
 
 def load_study(path: str | Path) -> Study:

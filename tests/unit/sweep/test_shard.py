@@ -208,3 +208,35 @@ def test_sharded_status_when_done(study, tmp_path):
     shard_dir(out, Shard(0, 3)).mkdir()
     with pytest.raises(CaseError, match="different splits"):
         format_status(out)
+
+
+def test_layout_check_and_manifest_are_one_step_under_the_layout_lock(study, tmp_path):
+    """The start-up race: an unsharded and a sharded run started together into one folder."""
+    import threading
+    import time
+
+    from solver.sweep.shard import layout_lock
+
+    out = tmp_path / "race"
+    outcomes = {}
+
+    def start(name, shard, pause):
+        try:
+            with layout_lock(out):
+                check_layout(out, shard)
+                time.sleep(pause)  # the window in which the other run used to slip in
+                Store(shard_dir(out, shard) if shard else out).open(study, shard=shard).clear()
+            outcomes[name] = "ok"
+        except CaseError as exc:
+            outcomes[name] = str(exc)
+
+    a = threading.Thread(target=start, args=("whole", None, 0.3))
+    b = threading.Thread(target=start, args=("shard", Shard(0, 2), 0.0))
+    a.start()
+    time.sleep(0.05)
+    b.start()
+    a.join()
+    b.join()
+    assert outcomes["whole"] == "ok"
+    assert "holds an unsharded sweep" in outcomes["shard"]
+    assert find_shards(out) == {}

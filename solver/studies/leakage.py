@@ -127,10 +127,16 @@ class LeakageStudy(StudyKind):
             ref_entry, _ = run_leakage(self.reference, self.study, T)
             entry["reference"] = {"without_layers": list(self.study.reference_without_layers),
                                   **ref_entry["leakage"]}
-            entry["leakage"]["ratio_to_reference"] = [
-                a / b if b else float("nan") for a, b in zip(
-                    entry["leakage"]["effective_conductivity_S_per_cm"],
-                    ref_entry["leakage"]["effective_conductivity_S_per_cm"], strict=True)]
+            ref = dict(zip(ref_entry["leakage"]["voltage_V"],
+                           ref_entry["leakage"]["effective_conductivity_S_per_cm"]))
+            entry["leakage"]["ratio_to_reference"] = [  # by bias: either may miss a polarity
+                a / ref[V] if ref.get(V) else float("nan") for V, a in zip(
+                    entry["leakage"]["voltage_V"],
+                    entry["leakage"]["effective_conductivity_S_per_cm"], strict=True)]
+            if ref_entry.get("problems"):
+                entry["status"] = "incomplete"
+                entry["problems"] = [*entry.get("problems", []),
+                                     *(f"reference: {p}" for p in ref_entry["problems"])]
         return entry, bd
 
     def across_temperatures(self, entries: Sequence[dict[str, Any]]) -> dict[str, Any]:

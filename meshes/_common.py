@@ -16,7 +16,7 @@ import numpy as np
 MSH_VERSION = 4.1
 #: default largest mesh (nodes) a generator makes, by dimension; ``max_nodes=`` raises it
 #: (interphase passes a case's ``[mesh] max_nodes``; the same defaults as there)
-MAX_NODES = {2: 300_000, 3: 100_000}
+MAX_NODES = {2: 200_000, 3: 60_000}
 #: longest length any generator takes (nm): 10 cm
 MAX_LENGTH_NM = 1e8
 #: nodes per unit area of a triangulation of size h (equilateral triangles): C2 / h^2

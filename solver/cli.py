@@ -86,33 +86,16 @@ def _short_summary(s: dict, out: Path) -> str:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .case import load_case
-    from .geometry.grading import stack_nodes
+    from .geometry.check import check_mesh
 
     case = load_case(args.case, args.set or ())
-    if case.meshed:  # make / read the mesh and check its groups; no solver needed
-        from .mpistart import start_mpi
-
-        MPI = start_mpi()
-
-        from .geometry.gmsh_mesh import checked_groups, discard_generated, geometry_path
-        from .geometry.msh_file import probe
-
-        path = geometry_path(case, MPI.COMM_SELF)
-        try:
-            checked_groups(case, path)  # reads the file as run will, and checks the groups
-            meta = probe(path, {d: case.mesh.node_limit(d) for d in (2, 3)})
-        finally:
-            discard_generated(case, path, MPI.COMM_SELF)
+    mesh = check_mesh(case)  # make / read the mesh as run would; no solver needed
+    if case.meshed:
         layers = ", ".join(f"{ly.name} ({ly.material})" for ly in case.layers)
-        mesh = f"{meta['dim']}D mesh, {meta['nodes']} nodes"
-        print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; "
-              f"{mesh}, groups match the layers and contacts")
-        return 0
-    x, _ = stack_nodes(case)
-    layers = ", ".join(f"{ly.name} ({ly.material}, {ly.thickness * 1e9:g} nm)"
-                       for ly in case.layers)
-    print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; "
-          f"{len(x)} mesh nodes")
+    else:
+        layers = ", ".join(f"{ly.name} ({ly.material}, {ly.thickness * 1e9:g} nm)"
+                           for ly in case.layers)
+    print(f"{args.case}: OK: '{case.name}', {case.study.kind} study, layers {layers}; {mesh}")
     return 0
 
 

@@ -27,7 +27,7 @@ __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_ITEMS", "MAX_NODES", "Key", "chec
 
 #: default ``[mesh] max_nodes`` by mesh dimension (measured on a 2-core, 24 GB machine: see the
 #: README's "Mesh size" section)
-MAX_NODES = {1: 2_000_000, 2: 300_000, 3: 100_000}
+MAX_NODES = {1: 1_000_000, 2: 200_000, 3: 60_000}
 
 STATISTICS = ("boltzmann", "fermi-dirac")
 RECOMBINATION = ("srh", "radiative", "auger")

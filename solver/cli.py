@@ -39,8 +39,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from mpi4py import MPI
 
     from .case import load_case
-    from .parallel import on_root
-    from .results.folder import OutputFolder
+    from .results.folder import claimed
     from .studies.runner import run_case
 
     comm = MPI.COMM_WORLD
@@ -48,16 +47,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     sets = [*(args.set or ()), *(["output.plots=false"] if args.no_plots else [])]
     case = load_case(args.case, sets)
     out = _run_out(args)
-    folder = OutputFolder(out)
-    on_root(comm, lambda: folder.open(sys.argv))  # lock, replace the previous run's files
-    complete = False
-    try:
+    with claimed(out, comm, sys.argv):  # locked; the previous run's files replaced
         summary = run_case(case, out, comm, petsc, command=sys.argv)
-        complete = True
-    finally:
-        if comm.rank == 0:
-            folder.finish(complete)
-            folder.close()
     if comm.rank == 0:
         print(_short_summary(summary, out))
     return 0 if summary.get("status") == "ok" else EXIT_SOLVER

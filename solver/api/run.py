@@ -55,16 +55,17 @@ def run(case: CaseSpec | str | Path, out: str | Path | None = None, comm: Any = 
         CaseError: The case is invalid.
         ConvergenceError: A solve failed (PETSc's reason and what was tried).
     """
+    from ..results.folder import claimed
     from ..studies.runner import run_case
 
     comm = _comm(comm)
     spec = load_case(case)
     path, temporary = _folder(out, comm)
-    with spec.file() as file:
+    command = ["interphase.run", str(spec.path or "<toml text>"), *spec.sets]
+    with spec.file() as file, claimed(path, comm, command):  # one run per folder
         from ..case import load_case as _load
 
-        run_case(_load(file, spec.sets), path, comm, petsc_options,
-                 command=["interphase.run", str(spec.path or "<toml text>"), *spec.sets])
+        run_case(_load(file, spec.sets), path, comm, petsc_options, command=command)
     res = _collect(path, temporary, comm, read_results)
     if temporary:
         res.out = None

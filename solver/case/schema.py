@@ -100,11 +100,11 @@ CONTACT: dict[str, Key] = {
     "series_resistance_ohm_cm2": Key("number", "area-specific resistance in series with the "
                                      "contact at 300 K (ohm cm2; contact and lead resistance), "
                                      "solved self-consistently: the device sees V - J R_s",
-                                     default=0.0, check="nonneg"),
+                                     default=0.0, check="nonneg", limits=(0.0, 1e9)),
     "series_resistance_activation_eV": Key("number", "Arrhenius activation energy of the "
                                            "series resistance (eV; R_s(T) = R_s(300 K) "
                                            "exp(Ea/k (1/T - 1/300 K)))", default=0.0,
-                                           check="nonneg"),
+                                           check="nonneg", limits=(0.0, 5.0)),
 }
 
 STUDY: dict[str, Key] = {

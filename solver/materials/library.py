@@ -75,7 +75,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sigma_e_S_per_cm": (0.0, 1e6), "sigma_e_activation_eV": (0.0, 5.0),
     "site_density_cm3": (0.0, 1e25), "electronic_donors_cm3": (0.0, 1e23),
     "stern_capacitance_uF_per_cm2": (0.0, 1e4), "concentration_cm3": (1.0, 1e25),
-    "D_cm2_per_s": (1e-40, 1e3), "activation_eV": (0.0, 5.0),
+    "D_cm2_per_s": (1e-40, 1e3), "activation_eV": (0.0, 5.0), "tunnelling_mass": (0.0, 100.0),
+    "poole_frenkel_eps_r": (0.0, 1e4), "dielectric_strength_V_per_cm": (0.0, 1e9),
+    "defect_density_cm3": (0.0, 1e23), "defect_level_eV": (-10.0, 10.0),
+    "defect_cross_section_cm2": (0.0, 1e-10),
 }
 
 #: field -> unit-suffixed key used in files.

@@ -24,15 +24,37 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import CaseError
+from ..parallel import on_root
 from .atomic import write_json
 
 LOCK = ".interphase.lock"
 MANIFEST = ".interphase-manifest.json"
 FORMAT = "interphase-run-outputs/1"
+
+
+@contextlib.contextmanager
+def claimed(root: str | Path, comm: Any = None,
+            command: list[str] | None = None) -> Iterator[OutputFolder]:
+    """The output folder of one run, held for the ``with`` block (rank 0 does the work).
+
+    Opens (checks, locks, clears the previous run's files) before the block, errors on every
+    rank; records the files written and releases the lock after it, also when it raises.
+    """
+    folder = OutputFolder(root)
+    on_root(comm, lambda: folder.open(command))
+    complete = False
+    try:
+        yield folder
+        complete = True
+    finally:
+        if comm is None or comm.rank == 0:
+            folder.finish(complete)
+            folder.close()
 
 
 def _files(root: Path) -> set[str]:

@@ -30,11 +30,16 @@ import numpy as np
 from . import _columns
 from ._common import (
     background,
+    check_nodes,
+    estimate_nodes_2d,
     finish,
+    graded_count,
     graded_nodes,
+    max_nodes_value,
     mesh_sizes,
     msh_path,
     positive,
+    seed_value,
     session,
     snap,
     threshold_field,
@@ -136,7 +141,8 @@ def _on_side(curve: int, width: float, eps: float) -> bool:
 
 def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float = 500.0,
              grains: int = 6, gb_width_nm: float = 10.0, h_min_nm: float = 4.0,
-             h_max_nm: float = 50.0, growth: float = 1.3, seed: int = 0) -> dict[str, Any]:
+             h_max_nm: float = 50.0, growth: float = 1.3, seed: int = 0,
+             max_nodes: int | None = None) -> dict[str, Any]:
     """Write the columnar grain network (3D) and its metadata.
 
     Args:
@@ -149,6 +155,8 @@ def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float =
         h_max_nm: Largest cell size (nm).
         growth: Largest size ratio of neighbouring cells (> 1).
         seed: Seed of the grain seeds (and of gmsh); same seed, same mesh.
+        max_nodes: Refuse meshes estimated above this many nodes (default
+            :data:`~meshes._common.MAX_NODES` in 3D); not recorded.
 
     Returns:
         The metadata (see ``meshes/README.md``): layers ["LLZTO", "LLZTO-gb"], contacts
@@ -157,7 +165,8 @@ def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float =
 
     Raises:
         ValueError: For non-positive sizes, fewer than 2 grains, or walls too wide for the
-            grains (``gb_width_nm`` above a third of the mean grain size).
+            grains (``gb_width_nm`` above a third of the mean grain size), or a mesh
+            estimated above ``max_nodes``.
     """
     out = msh_path(path)
     t = positive("thickness_nm", thickness_nm)
@@ -172,7 +181,15 @@ def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float =
                          f"({size:.3g} nm for {grains} grains on {w:g} nm): use fewer grains, a "
                          "wider slab or narrower grain boundaries")
     h_min, h_max, g = mesh_sizes(h_min_nm, h_max_nm, growth)
-    _, edges = voronoi_edges(w, int(grains), int(seed))
+    seed = seed_value(seed)
+    limit = max_nodes_value(max_nodes, 3)
+    nz = graded_count(t, h_min, h_max, g) + 1
+    check_nodes("grain_network", grains * nz, limit, 3)  # a node per grain and level at least
+    _, edges = voronoi_edges(w, int(grains), seed)
+    wall_length = float(np.linalg.norm(edges[:, 1] - edges[:, 0], axis=1).sum())
+    top = estimate_nodes_2d(w * w, h_max, g, [(2.0 * wall_length, h_min, [size / 2, size / 2]),
+                                              (4.0 * w, h_min, [size / 2])])
+    check_nodes("grain_network", (top + wall_length * gw / h_min**2) * nz, limit, 3)
     with session("grain_network", seed):
         xy, tri, is_wall = _top_view(w, edges, gw, h_min, h_max, g)
         gmsh.model.remove()
@@ -189,8 +206,7 @@ def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float =
         params = {"thickness_nm": t, "width_nm": w, "grains": int(grains), "gb_width_nm": gw,
                   "h_min_nm": h_min, "h_max_nm": h_max, "growth": g, "seed": int(seed),
                   "walls": len(edges),
-                  "wall_length_nm": float(np.linalg.norm(edges[:, 1] - edges[:, 0],
-                                                         axis=1).sum()),
+                  "wall_length_nm": wall_length,
                   "gb_area_fraction": frac}
         return finish(out, generator="grain_network", dim=3,
                       cells=list(zip(LAYERS, cells)), facets=list(zip(CONTACTS, facets)),

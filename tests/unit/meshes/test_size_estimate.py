@@ -19,13 +19,20 @@ SMALL = [  # (generator, parameters): small meshes, a second each at most
     ("rough_interphase", {"width_nm": 500.0, "llzto_thickness_nm": 500.0, "h_min_nm": 3.0,
                           "h_max_nm": 60.0}),
     ("extruded_stack", {"layers": [("p", 100.0), ("n", 100.0)], "ny": 3, "dim": 3}),
+    ("rough_interphase", {"dim": 3, "width_nm": 300.0, "llzto_thickness_nm": 300.0,
+                          "roughness_amplitude_nm": 20.0, "correlation_length_nm": 150.0,
+                          "h_min_nm": 3.0, "h_max_nm": 60.0}),
+    ("grain_network", {"thickness_nm": 200.0, "width_nm": 200.0, "grains": 4,
+                       "gb_width_nm": 15.0, "h_min_nm": 15.0, "h_max_nm": 100.0,
+                       "growth": 2.5}),
 ]
 
 
 def estimated(name, params, tmp_path):
     """The generator's own estimate: what it says when the limit is too low (rough_interphase
-    first refuses a profile of more samples than nodes allowed, so its limit is 1000)."""
-    limit = 1000 if name == "rough_interphase" else 1
+    first refuses a profile of more samples than nodes allowed, grain_network fewer nodes than
+    grains times levels, so their limit is 1000)."""
+    limit = 1000 if name in ("rough_interphase", "grain_network") else 1
     with pytest.raises(ValueError, match="would have about") as exc:
         GENERATORS[name](tmp_path / "x.msh", max_nodes=limit, **params)
     assert not (tmp_path / "x.msh").exists()  # refused before gmsh wrote anything
@@ -44,6 +51,9 @@ def test_the_estimate_is_close_to_gmshs_count(name, params, tmp_path):
     ("onchip", {"dim": 3, "h_min_nm": 0.05, "h_edge_nm": 0.2}),
     ("grain_boundary", {"h_min_nm": 1e-3}),
     ("rough_interphase", {"correlation_length_nm": 1e-3}),
+    ("rough_interphase", {"dim": 3, "h_lateral_nm": 1e-2}),
+    ("grain_network", {"h_min_nm": 1e-3}), ("grain_network", {"grains": 10**6,
+                                                            "width_nm": 1e7}),
     ("extruded_stack", {"layers": [("p", 1e7)], "h_min_nm": 1e-3, "ny": 10**6}),
 ])
 def test_runaway_meshes_are_refused_at_once(name, params, tmp_path):

@@ -187,9 +187,10 @@ def generate(path: str | Path, *, thickness_nm: float = 500.0, width_nm: float =
     check_nodes("grain_network", grains * nz, limit, 3)  # a node per grain and level at least
     _, edges = voronoi_edges(w, int(grains), seed)
     wall_length = float(np.linalg.norm(edges[:, 1] - edges[:, 0], axis=1).sum())
-    top = estimate_nodes_2d(w * w, h_max, g, [(2.0 * wall_length, h_min, [size / 2, size / 2]),
-                                              (4.0 * w, h_min, [size / 2])])
-    check_nodes("grain_network", (top + wall_length * gw / h_min**2) * nz, limit, 3)
+    # the two edges of every wall strip are refined (the square's sides are not): a grain on
+    # one side, the strip up to its centre line on the other
+    top = estimate_nodes_2d(w * w, h_max, g, [(2.0 * wall_length, h_min, [size / 2, gw / 2])])
+    check_nodes("grain_network", top * nz, limit, 3)
     with session("grain_network", seed):
         xy, tri, is_wall = _top_view(w, edges, gw, h_min, h_max, g)
         gmsh.model.remove()

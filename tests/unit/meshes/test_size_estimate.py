@@ -22,9 +22,8 @@ SMALL = [  # (generator, parameters): small meshes, a second each at most
     ("rough_interphase", {"dim": 3, "width_nm": 300.0, "llzto_thickness_nm": 300.0,
                           "roughness_amplitude_nm": 20.0, "correlation_length_nm": 150.0,
                           "h_min_nm": 3.0, "h_max_nm": 60.0}),
-    ("grain_network", {"thickness_nm": 200.0, "width_nm": 200.0, "grains": 4,
-                       "gb_width_nm": 15.0, "h_min_nm": 15.0, "h_max_nm": 100.0,
-                       "growth": 2.5}),
+    ("grain_network", {"thickness_nm": 200.0, "width_nm": 300.0, "grains": 5,
+                       "gb_width_nm": 10.0, "h_min_nm": 5.0, "h_max_nm": 40.0}),
 ]
 
 

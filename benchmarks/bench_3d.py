@@ -121,6 +121,8 @@ mu_n_cm2_per_Vs = 1400.0
 mu_p_cm2_per_Vs = 450.0
 tau_n_s = 1e-7
 tau_p_s = 1e-7
+[mesh]
+max_nodes = 100000000
 [study]
 kind = "equilibrium"
 [output]
@@ -149,7 +151,8 @@ def run(ranks: int, ny: int, solver: str, case: Path, biases: str, timeout: floa
     for line in res.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[7:])
-    tail = (res.stderr.strip().splitlines() or ["?"])[-1][:160]
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip(" -")]  # not mpirun's rules
+    tail = (lines or ["?"])[-1][:160]
     return {"ranks": ranks, "ny": ny, "solver": solver, "failed": f"exit {res.returncode}: {tail}"}
 
 

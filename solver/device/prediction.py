@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from ..numerics.newton import NewtonSolver
     from .problem import DeviceProblem
 
 RESPONSE_STEP_V = 1e-5  # bias change of the finite-difference residual in bias_response (V)
 
 
-def bias_response(pb: DeviceProblem, name: str) -> np.ndarray:
+def bias_response(pb: DeviceProblem, name: str, solver: NewtonSolver | None = None, *,
+                  mid_iteration: bool = False) -> np.ndarray:
     """``d(state)/dV`` at the current converged DC state for contact ``name`` (per volt).
 
     The linear response to the bias the device sees at the contact, with the contact's own
@@ -28,6 +30,9 @@ def bias_response(pb: DeviceProblem, name: str) -> np.ndarray:
     Args:
         pb: The device, at a converged DC state.
         name: Contact name.
+        solver: The Newton solver whose Jacobian is used (default: the DC one).
+        mid_iteration: At the present iterate of a running solve of ``solver``
+            (:meth:`NewtonSolver.linear_response`), not at a converged state.
     """
     V = pb.contacts[name].bias
     held = pb.base.x.array.copy()
@@ -39,7 +44,8 @@ def bias_response(pb: DeviceProblem, name: str) -> np.ndarray:
         if on:
             moved["base"] = pb.base.x.array.copy()
 
-    du = pb.dd_solver.linear_response(perturb, RESPONSE_STEP_V)
+    du = (solver or pb.dd_solver).linear_response(perturb, RESPONSE_STEP_V,
+                                                  mid_iteration=mid_iteration)
     return du + (moved["base"] - held) / RESPONSE_STEP_V  # + the contact's own values
 
 

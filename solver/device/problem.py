@@ -206,11 +206,12 @@ class DeviceProblem:
         """Apply ``V`` volts to contact ``name``'s terminal (takes effect at the next solve).
 
         Without series resistance the device sees ``V``; with it, the next :meth:`solve` finds
-        the device-side bias ``V - J R_s`` (the guess keeps the last drop).
+        the device-side bias ``V - J R_s`` (:meth:`SeriesResistance.device_guess` starts it).
         """
-        drop = self.applied[name] - self.contacts[name].bias if self.series.active else 0.0
+        Vd = self.series.device_guess(V, self.applied[name], self.contacts[name].bias) \
+            if self.series.active else V
         self.applied[name] = V
-        self.set_device_bias(name, V - drop if abs(drop) < abs(V) else V)
+        self.set_device_bias(name, Vd)
 
     def set_device_bias(self, name: str, V: float) -> None:
         """Set the bias (V) the device itself sees at contact ``name`` (behind any R_s)."""
@@ -327,7 +328,7 @@ class DeviceProblem:
         over the cell current magnitudes that drive it (DIVERGED_MAX_IT at breakdown).
         """
         if self.series.active:
-            return self.series.solve(self, self._device_solve)
+            return self.series.solve(self, self._device_solve, self.dd_solver)
         return self._device_solve()
 
     def _device_solve(self) -> NewtonResult:
@@ -345,17 +346,24 @@ class DeviceProblem:
     def solve_transient(self) -> NewtonResult:
         """One implicit time step at the applied biases (with R_s, its terminal equation)."""
         if self.series.active:
-            return self.series.solve(self, self.solve_transient_device, transient=True)
+            return self.series.solve(self, self.solve_transient_device, self.transient_solver,
+                                     transient=True)
         return self.solve_transient_device()
+
+    @property
+    def transient_solver(self) -> NewtonSolver:
+        """The Newton solver of implicit time steps (built at first use)."""
+        if self._tr_solver is None:
+            self._tr_solver = self._coupled_solver(transient=True)
+        return self._tr_solver
 
     def solve_transient_device(self) -> NewtonResult:
         """Newton solve of one implicit time step at the present device-side biases."""
-        if self._tr_solver is None:
-            self._tr_solver = self._coupled_solver(transient=True)
+        solver = self.transient_solver
         # a step's error is controlled at time_tolerance: Newton need not go below the
         # round-off floor of the stiff (1/dt) terms, which can sit above the DC tolerance
-        self._tr_solver.tol = max(self._kw["update_tolerance"], self.transient_tolerance)
-        res = self._tr_solver.solve()
+        solver.tol = max(self._kw["update_tolerance"], self.transient_tolerance)
+        res = solver.solve()
         if res.converged:
             self._renormalise()
         return res

@@ -8,27 +8,33 @@ applied bias): the device sees ``V_d`` with
     V_d + R_tot J(V_d) = V_applied,
 
 ``J`` the terminal current density entering at the driven contact (displacement included in
-transients). The equation is solved by the safeguarded secant of
-:mod:`solver.numerics.terminal`, each evaluation a Newton solve of the coupled system (in DC
-from the tangent ``d(state)/dV`` of the previous evaluation), to
-``1e-9 V`` (relative to the applied bias above 1 V). In DC the root lies between 0 and
-``V_applied`` (a passive device), which brackets the secant.
+transients). The equation is one more row of Newton's system, with ``V_d`` its unknown
+(:mod:`.border`): the device and its terminal converge together in one Newton solve. Should
+that solve fail, the safeguarded secant of :mod:`solver.numerics.terminal` takes over from the
+state before it, each evaluation a Newton solve of the coupled system (in DC from the tangent
+``d(state)/dV`` of the previous evaluation). Either way to ``1e-9 V`` (relative to the
+applied bias above 1 V). In DC the root lies between 0 and ``V_applied`` (a passive device),
+which brackets both.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..case import Case
 from ..errors import CaseError
-from ..numerics.newton import NewtonResult
+from ..numerics.newton import NewtonResult, NewtonSolver
 from ..numerics.terminal import solve_terminal
+from .border import TerminalBorder
 from .prediction import bias_response, predict_device_bias
 
 if TYPE_CHECKING:
     from .problem import DeviceProblem
+
+log = logging.getLogger(__name__)
 
 
 class SeriesResistance:
@@ -61,6 +67,21 @@ class SeriesResistance:
         """Each contact's resistance at ``T`` (ohm m^2)."""
         return {n: c.series_resistance_at(T) for n, c in self.contacts.items()}
 
+    def device_guess(self, applied: float, previous: float, device: float) -> float:
+        """A first device-side bias (V) for the terminal voltage ``applied`` (V).
+
+        Along a DC sweep, the line through the last two solved ``(applied, device)`` pairs;
+        else the present drop (``previous - device``, the last applied and device biases)
+        kept, where it is smaller than ``applied``.
+        """
+        h = self.history
+        if len(h) >= 2 and previous == h[-1][0] and len({a for a, _ in h}) == len(h):
+            guess = _extrapolate(h, applied)
+            if min(0.0, applied) <= guess <= max(0.0, applied):
+                return guess
+        drop = previous - device
+        return applied - drop if abs(drop) < abs(applied) else applied
+
     @staticmethod
     def driven(applied: dict[str, float]) -> str | None:
         """The contact with a nonzero applied bias (None at zero bias).
@@ -74,13 +95,14 @@ class SeriesResistance:
                             key="study.contact")
         return biased[0] if biased else None
 
-    def solve(self, pb: DeviceProblem, device_solve: Callable[[], NewtonResult], *,
-              transient: bool = False) -> NewtonResult:
+    def solve(self, pb: DeviceProblem, device_solve: Callable[[], NewtonResult],
+              solver: NewtonSolver, *, transient: bool = False) -> NewtonResult:
         """Solve the device and the terminal equation together at the applied biases.
 
         Args:
             pb: The device problem (applied biases set with ``set_bias``).
             device_solve: One Newton solve of the coupled system at the current device biases.
+            solver: The Newton solver ``device_solve`` runs (it carries the terminal row).
             transient: Terminal current of a time step (displacement included).
 
         Returns:
@@ -91,7 +113,30 @@ class SeriesResistance:
             return device_solve()
         R = self.total(pb.temperature)
         Va = pb.applied[name]
+        tol = 1e-9 * max(1.0, abs(Va))
+        bracket = None if transient else (min(0.0, Va), max(0.0, Va))
+        before = pb.snapshot()
+        solver.border = border = TerminalBorder(pb, solver, name, R, Va, transient=transient,
+                                                bracket=bracket, quiet=0.5 * tol)
+        try:
+            res = device_solve()
+        finally:
+            solver.border = None
+        if res.converged and abs(border.residual()) <= tol:
+            self.evaluations = 1
+            if not transient:
+                self.history = [*self.history[-2:], (Va, pb.contacts[name].bias)]
+            return res
+        log.debug("terminal row at %g V: %s after %d iterations; the secant takes over",
+                  Va, res.reason_name, res.iterations)
+        pb.restore(before)
+        out = self._secant(pb, device_solve, name, R, Va, tol, transient)
+        return NewtonResult(out.converged, out.iterations + res.iterations, out.reason,
+                            out.max_update, out.linear_iterations + res.linear_iterations)
 
+    def _secant(self, pb: DeviceProblem, device_solve: Callable[[], NewtonResult], name: str,
+                R: float, Va: float, tol: float, transient: bool) -> NewtonResult:
+        """The outer secant on the terminal equation, each evaluation a device solve."""
         last: list = []  # DC: (device bias, state, d(state)/dV) of the last converged solve
 
         def evaluate(Vd: float) -> tuple[NewtonResult, float]:
@@ -115,7 +160,7 @@ class SeriesResistance:
         # caller predicted for it; at the bracket's edge (no drop known yet) it is still a bias
         if bracket is not None and not bracket[0] <= start <= bracket[1]:
             start = 0.5 * Va
-        out = solve_terminal(evaluate, start, Va, tol=1e-9 * max(1.0, abs(Va)),
+        out = solve_terminal(evaluate, start, Va, tol=tol,
                              slope=self.slope, bracket=bracket,
                              first_probe=1e-3 * max(1.0, abs(Va)))
         self.evaluations = out.evaluations
@@ -124,3 +169,15 @@ class SeriesResistance:
             if not transient:
                 self.history = [*self.history[-1:], (Va, out.bias)]
         return out.result
+
+
+def _extrapolate(points: list[tuple[float, float]], x: float) -> float:
+    """The polynomial through ``points`` ((x, y) pairs, distinct x) at ``x`` (Lagrange)."""
+    total = 0.0
+    for i, (xi, yi) in enumerate(points):
+        w = 1.0
+        for j, (xj, _) in enumerate(points):
+            if j != i:
+                w *= (x - xj) / (xi - xj)
+        total += w * yi
+    return total

@@ -89,6 +89,14 @@ class NewtonSolver:
         live: Functions besides ``u`` that change during a solve (``before_step`` rewrites
             them); every other coefficient of ``F`` is packed once per :meth:`solve`
             (:mod:`.packing`) and must not change until the solve returns.
+
+    Attributes:
+        border: Optional extra equation of the Newton system (e.g. a terminal equation with its
+            own unknown, a contact bias): an object whose ``correct(y)`` is called with each
+            Newton direction ``y`` (PETSc Vec, the update is ``-y``) before damping; it may
+            call :meth:`linear_response` with ``mid_iteration=True``, change ``y`` in place
+            (the block elimination of its unknown) and move its own unknown, and returns that
+            unknown's update in scaled units (part of the convergence test).
     """
 
     def __init__(self, F: ufl.Form, u: fem.Function, bcs: list, comm: MPI.Comm, *,
@@ -102,10 +110,12 @@ class NewtonSolver:
         self.max_step = max_step
         self.before_step = before_step
         self.constraints: list = []  # RowConstraint (see solver.numerics.constraints)
+        self.border: Any = None  # an extra equation and unknown (see the class docstring)
         self.L = fem.form(F)
         self.a = fem.form(ufl.derivative(F, u))
         self.x = compat.petsc_vec(u)
         self.b = self.x.duplicate()
+        self._rhs: PETSc.Vec | None = None  # right-hand side of linear_response
         self.A = compat.create_matrix(self.a)
         self._packed = (PackedCoefficients(self.L, (u, *live)),
                         PackedCoefficients(self.a, (u, *live)))
@@ -174,6 +184,7 @@ class NewtonSolver:
             constraints.apply_to_jacobian(c, A, self.u.function_space)
 
     def _damp(self, x: PETSc.Vec, y: PETSc.Vec) -> tuple[PETSc.Vec, bool]:
+        own = self.border.correct(y) if self.border is not None else 0.0
         arr = y.getArray()
         bounded = self.step_map(arr) if self.step_map is not None else None
         big = np.abs(arr) > self.d0
@@ -185,7 +196,7 @@ class NewtonSolver:
                                                       self.max_step)
         self._previous_update = self._last_update
         self._last_update = self.comm.allreduce(
-            float(np.max(np.abs(arr))) if arr.size else 0.0, op=MPI.MAX)
+            max(float(np.max(np.abs(arr))) if arr.size else 0.0, own), op=MPI.MAX)
         self._done = self._update_converged(self.snes.getIterationNumber() + 1)
         if self.before_step is not None:
             self.before_step()
@@ -266,31 +277,40 @@ class NewtonSolver:
         ksp.setFromOptions()  # back to the Krylov solver for the next solve
         return reason, its2, 0
 
-    def linear_response(self, perturb: Any, size: float) -> np.ndarray:
+    def linear_response(self, perturb: Any, size: float, *,
+                        mid_iteration: bool = False) -> np.ndarray:
         """``du/dp`` of the solution for a parameter change made by ``perturb`` (local array).
 
         Call right after a converged :meth:`solve`: it reuses the Jacobian factorised in that
         solve's last iteration, so the response costs one residual assembly and one pair of
         triangular solves. With ``F(u, p)`` the residual, the response solves
         ``J du = -(F(u, p + size) - F(u, p)) / size``; ``F(u, p)`` is the converged residual
-        (round-off) and is left out.
+        (round-off) and is left out. With ``mid_iteration`` (from a :attr:`border` during a
+        solve) ``u`` is the present iterate, ``J`` its Jacobian and ``F(u, p)`` the residual
+        SNES holds for it.
 
         Args:
             perturb: Callable ``(on: bool)`` that changes the parameter by ``size`` (``True``)
                 and back (``False``), e.g. a contact bias.
             size: The parameter change (its unit sets the response's).
+            mid_iteration: Called inside a Newton iteration (see above).
 
         Returns:
             The response at every local dof (owned and ghost), per unit of the parameter.
         """
-        self._done = False  # the table of the solve's coefficients stays: ``perturb`` moves
-        perturb(True)  # only live ones (and constants), and the Jacobian is the solve's
-        try:
-            self._residual(self.snes, self.x, self.b)
+        if self._rhs is None:
+            self._rhs = self.b.duplicate()
+        done, self._done = self._done, False  # the table of the solve's coefficients stays:
+        perturb(True)  # ``perturb`` moves only live ones (and constants), and the Jacobian
+        try:  # is the solve's
+            self._residual(self.snes, self.x, self._rhs)
         finally:
             perturb(False)
+            self._done = done
+        if mid_iteration:
+            self._rhs.axpy(-1.0, self.b)
         du = self.x.duplicate()
-        self.snes.getKSP().solve(self.b, du)
+        self.snes.getKSP().solve(self._rhs, du)
         du.scale(-1.0 / size)
         du.ghostUpdate(addv=PETSc.InsertMode.INSERT, mode=PETSc.ScatterMode.FORWARD)
         with du.localForm() as loc:
@@ -306,3 +326,5 @@ class NewtonSolver:
         self.snes.destroy()
         self.A.destroy()
         self.b.destroy()
+        if self._rhs is not None:
+            self._rhs.destroy()

@@ -85,7 +85,9 @@ def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = 
     """A copy of ``case`` without the named layers (the reference cell of a leakage study).
 
     A contact whose neighbour becomes an electrolyte turns into an ion-blocking one (with
-    ``metal`` if given, else its own work function), as the bare cell's electrode is.
+    ``metal`` if given, else its own work function), as the bare cell's electrode is. It is a
+    new electrode on a new material: the series resistance of the contact it replaces (that
+    metal on that film) does not carry over.
     """
     layers = tuple(ly for ly in case.layers if ly.name not in names)
     if not layers:
@@ -99,7 +101,9 @@ def case_without_layers(case: Case, names: tuple[str, ...], metal: str | None = 
             if wf is None:
                 raise CaseError("the reference contact on the electrolyte needs a metal",
                                 file=case.path, key="study.reference_metal")
-            c = replace(c, kind="blocking", workfunction=wf)
+            c = replace(c, kind="blocking", workfunction=wf, metal=metal or c.metal,
+                        touches=ends[c.at].material, series_resistance=0.0,
+                        series_resistance_activation=0.0)
         contacts[name] = c
     return replace(case, layers=layers, contacts=contacts, name=case.name + " (reference)")
 

@@ -89,8 +89,8 @@ WORKER = textwrap.dedent('''
             "current_A_per_cm2": currents}))
 ''')
 
-CASE = """name = "Si 1e18 diode, 3D extrusion"
-temperature_K = 300.0
+DIODE = ROOT / "cases" / "si_diode_1e18.toml"  # the 1D diode, shared with the 2D / 3D tests
+EXTRUSION = """
 [geometry]
 generator = "extruded_stack"
 [geometry.parameters]
@@ -100,35 +100,19 @@ ny = 2
 dim = 3
 h_min_nm = {h_min}
 h_max_nm = {h_max}
-[[layers]]
-name = "p"
-material = "Si"
-acceptors_cm3 = 1e18
-[[layers]]
-name = "n"
-material = "Si"
-donors_cm3 = 1e18
-[contacts.left]
-kind = "ohmic"
-[contacts.right]
-kind = "ohmic"
-[materials.Si]
-eps_r = 11.9
-Eg_eV = 1.12
-Nc_cm3 = 2.5561e19
-Nv_cm3 = 2.5561e19
-mu_n_cm2_per_Vs = 1400.0
-mu_p_cm2_per_Vs = 450.0
-tau_n_s = 1e-7
-tau_p_s = 1e-7
 [mesh]
 max_nodes = 100000000
-[study]
-kind = "equilibrium"
 [output]
 plots = false
 fields = false
 """
+
+
+def diode_text(extruded: bool) -> str:
+    """The diode case as an equilibrium study: 1D, or the 3D extrusion (ny set by the worker)."""
+    text = DIODE.read_text()
+    text = text[:text.index("[study]")] + '[study]\nkind = "equilibrium"\n'
+    return text + (EXTRUSION.format(h_min=H_MIN, h_max=H_MAX) if extruded else "")
 
 
 def run(ranks: int, ny: int, solver: str, case: Path, biases: str, timeout: float) -> dict:
@@ -178,10 +162,7 @@ def reference_1d(biases: list[float]) -> dict[float, float]:
     ''')
     with tempfile.TemporaryDirectory() as tmp:
         case1d = Path(tmp) / "d1.toml"
-        text = CASE.split("[geometry]")[0] + "[[layers]]" + CASE.split("[[layers]]", 1)[1]
-        text = text.replace("{h_min}", "").replace("{h_max}", "")
-        case1d.write_text(text.replace('acceptors_cm3', 'thickness_nm = 1000.0\nacceptors_cm3')
-                          .replace('donors_cm3', 'thickness_nm = 1000.0\ndonors_cm3'))
+        case1d.write_text(diode_text(extruded=False))
         res = subprocess.run([sys.executable, "-c", code, str(case1d)], capture_output=True,
                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     line = next(ln for ln in res.stdout.splitlines() if ln.startswith("RESULT "))
@@ -200,7 +181,7 @@ def main() -> None:
     biases = [float(v) for v in args.biases.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         case = Path(tmp) / "diode3d.toml"
-        case.write_text(CASE.format(h_min=H_MIN, h_max=H_MAX))
+        case.write_text(diode_text(extruded=True))
         ref = reference_1d(biases)
         rows = []
         for ny in args.ny:

@@ -17,6 +17,9 @@ MSH_VERSION = 4.1
 #: default largest mesh (nodes) a generator makes, by dimension; ``max_nodes=`` raises it
 #: (interphase passes a case's ``[mesh] max_nodes``; the same defaults as there)
 MAX_NODES = {2: 200_000, 3: 60_000}
+#: 3D nodes of an ion-free device the iterative solver fits in 24 GB on 2 ranks (3 unknowns per
+#: node at 5.1-5.6 kB per unknown per rank: benchmarks/bench_3d.py, benchmarks/README.md)
+ITERATIVE_3D_NODES = 400_000
 #: longest length any generator takes (nm): 10 cm
 MAX_LENGTH_NM = 1e8
 #: nodes per unit area of a triangulation of size h (equilateral triangles): C2 / h^2
@@ -128,9 +131,12 @@ def estimate_nodes_2d(area: float, h_max: float, growth: float,
 def check_nodes(generator: str, estimate: float, limit: int, dim: int) -> None:
     """Refuse a mesh estimated above ``limit`` nodes, before gmsh allocates anything."""
     if estimate > limit:
+        more = ("; the 3D default is sized for the direct solver: with [solver] "
+                f"linear_solver = \"iterative\" (ion-free devices) ~{ITERATIVE_3D_NODES:,} nodes "
+                "fit in 24 GB" if dim == 3 and limit <= MAX_NODES[3] else "")
         raise ValueError(f"{generator}: the {dim}D mesh would have about {estimate:.3g} nodes, "
                          f"more than max_nodes = {limit:,}: raise h_min_nm / h_max_nm (or "
-                         "max_nodes, [mesh] max_nodes in a case)")
+                         f"max_nodes, [mesh] max_nodes in a case){more}")
 
 
 def mesh_sizes(h_min_nm: float, h_max_nm: float, growth: float) -> tuple[float, float, float]:

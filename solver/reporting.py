@@ -76,6 +76,26 @@ def _log_file(log_dir: Path | None, rank: int) -> Path | None:
     return None
 
 
+def _interrupted(exc: KeyboardInterrupt) -> tuple[int, str]:
+    """Exit code and message of a run stopped by a signal."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    detail = getattr(exc, "detail", "")
+    name = signal.Signals(signum).name
+    return 128 + signum, one_line(f"interphase: interrupted ({name})"
+                                  + (f": {detail}" if detail else ""))
+
+
+def _interrupt_cause(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt an exception was raised from (its cause / context chain), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def outcome(func: Callable[..., int], args: tuple, rank: int = 0,
             log_dir: Callable[[], Path | None] | None = None) -> tuple[int, str | None]:
     """Run ``func(*args)``; ``(exit code, one-line message or None)``, never raising."""
@@ -86,14 +106,13 @@ def outcome(func: Callable[..., int], args: tuple, rank: int = 0,
     except InterphaseError as exc:
         return EXIT_USER, f"interphase: error: {one_line(exc)}"
     except KeyboardInterrupt as exc:
-        signum = getattr(exc, "signum", signal.SIGINT)
-        detail = getattr(exc, "detail", "")
-        name = signal.Signals(signum).name
-        return 128 + signum, one_line(f"interphase: interrupted ({name})"
-                                      + (f": {detail}" if detail else ""))
+        return _interrupted(exc)
     except OSError as exc:
         return EXIT_USER, f"interphase: error: {_os_error(exc)}"
     except Exception as exc:  # a bug: the traceback goes to a file, the user gets one line
+        cause = _interrupt_cause(exc)
+        if cause is not None:  # e.g. ImportError "initialization failed" of a C extension
+            return _interrupted(cause)  # that a Ctrl-C or SIGTERM stopped while loading
         folder = None
         try:
             folder = log_dir() if log_dir is not None else None

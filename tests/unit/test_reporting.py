@@ -36,6 +36,21 @@ def test_exceptions_become_one_line_and_an_exit_code(exc, code, start):
     assert message.startswith(start) and "\n" not in message
 
 
+def test_an_import_stopped_by_a_signal_is_an_interruption_not_a_bug(tmp_path):
+    """Ctrl-C while a C extension initialises (dolfinx.cpp) surfaces as an ImportError."""
+
+    def importing():
+        try:
+            raise Interrupted(signal.SIGTERM, "")
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+    code, message = outcome(importing, ())
+    assert code == 143 and message == "interphase: interrupted (SIGTERM)"
+    got, _ = outcome(raising(ImportError("initialization failed")), (), log_dir=lambda: tmp_path)
+    assert got == 4  # an ImportError of its own is still a bug
+
+
 def test_internal_error_points_to_a_log_with_the_traceback(tmp_path, monkeypatch):
     import tempfile
 

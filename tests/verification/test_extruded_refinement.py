@@ -1,6 +1,7 @@
 """2D / 3D currents as exact as 1D, on meshes the case's own generator makes.
 
-The 1e18 / 1e18 Si diode of issue 12 (2 x 1000 nm, Nc = Nv = 2.5561e19 cm^-3, tau 1e-7 s), meshed
+The 1e18 / 1e18 Si diode of issue 12 (cases/si_diode_1e18.toml: 2 x 1000 nm, Nc = Nv =
+2.5561e19 cm^-3, tau 1e-7 s), meshed
 by ``[geometry] generator = "extruded_stack"`` with its own x grading, over a refinement series
 that halves ``h_min_nm``, ``h_max_nm`` and ``growth - 1`` together (a grading with a fixed growth
 ratio does not converge: the cells at a distance d from the junction stay ~(growth - 1) d,
@@ -21,6 +22,7 @@ import pytest
 
 from mpi4py import MPI
 
+from helpers import CASES
 from solver.case import load_case
 from solver.device.problem import DeviceProblem
 from solver.results.progress import Progress
@@ -31,43 +33,12 @@ VOLTS = [round(-1.0 + 0.05 * i, 10) for i in range(37) if i != 20]  # 0 V carrie
 SERIES = [(0.5, 20.0, 1.05), (0.25, 10.0, 1.025), (0.125, 5.0, 1.0125)]  # h_min, h_max, growth
 FINE_NM = 0.25  # uniform 1D reference (3e-6 from 0.0625 nm)
 
-LAYERS = """
-[[layers]]
-name = "p"
-material = "Si"
-{tp}acceptors_cm3 = 1e18
-[[layers]]
-name = "n"
-material = "Si"
-{tn}donors_cm3 = 1e18
-"""
-
-REST = """
-[contacts.left]
-kind = "ohmic"
-[contacts.right]
-kind = "ohmic"
-[materials.Si]
-eps_r = 11.9
-Eg_eV = 1.12
-Nc_cm3 = 2.5561e19
-Nv_cm3 = 2.5561e19
-mu_n_cm2_per_Vs = 1400.0
-mu_p_cm2_per_Vs = 450.0
-tau_n_s = 1e-7
-tau_p_s = 1e-7
-[study]
-kind = "iv"
-contact = "left"
-voltages_V = { start = -1.0, stop = 0.8, step = 0.05 }
-"""
+CASE = CASES / "si_diode_1e18.toml"  # the diode, shared with benchmarks/bench_3d.py
 
 
 def case_text(geometry: str = "") -> str:
     """The diode as a case: 1D (layer thicknesses) or meshed by ``geometry``."""
-    thick = "thickness_nm = 1000.0\n" if not geometry else ""
-    return ('name = "Si 1e18 diode"\ntemperature_K = 300.0\n'
-            + LAYERS.format(tp=thick, tn=thick) + REST + geometry)
+    return CASE.read_text() + geometry
 
 
 def generated(dim: int, ny: int, h_min: float, h_max: float, growth: float) -> str:

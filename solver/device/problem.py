@@ -30,7 +30,6 @@ from ..geometry.mesh import DeviceMesh, build_stack_mesh
 from ..numerics import compat, linear
 from ..numerics.compensated import renormalise
 from ..numerics.newton import NewtonResult, NewtonSolver
-from ..numerics.steps import slotboom_step
 from ..physics import boundary, generation
 from ..physics.edges import edge_geometry
 from ..physics.lumping import lumped_measure
@@ -52,6 +51,7 @@ from .contacts import (
 from .dofsets import coupled_dirichlet, equilibrium_dirichlet, ion_conservation, layer_nodal
 from .residual import DeviceForms, Fields
 from .series import SeriesResistance
+from .stepmap import StepMap
 from .timelevels import TimeLevels
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,15 @@ class DeviceProblem:
 
     def _coupled_solver(self, transient: bool) -> NewtonSolver:
         F = self.forms.coupled(self.f, *self._old, ufl.TestFunction(self.W), transient)
+        imap = self.W.dofmap.index_map
+        blocked = bool(self.species) and not any(cs.law.exchanges_ions
+                                                 for cs in self.contacts.values())
+        steps = StepMap(self.nc, self._free, imap.size_local * self.W.dofmap.index_map_bs,
+                        [z for _, z in self.species], lambda: float(self.P.beta.value),
+                        self.comm, dc=not transient, level=blocked,
+                        wide=self.dm.mesh.topology.dim == 1)
         return NewtonSolver(F, self.sol, self.bcs, self.comm, before_step=self._renormalise,
-                            step_map=self._carrier_steps, live=(self.base,), **self._kw)
+                            step_map=steps, live=(self.base,), **self._kw)
 
     def _current_form(self, name: str, transient: bool) -> dict:
         return self.forms.contact_current(self.f, *self._old, self.weight(name), transient)
@@ -238,21 +245,6 @@ class DeviceProblem:
         self.applied.update(state[3])
         self.base.x.scatter_forward()
         self.sol.x.scatter_forward()
-
-    def _carrier_steps(self, y: np.ndarray) -> np.ndarray:
-        """Take the Newton steps of v and w in their Slotboom variables, in place.
-
-        ``y`` is the Newton direction (update ``-y``), see
-        :func:`solver.numerics.steps.slotboom_step`. Returns the mask of the carrier entries:
-        their steps are bounded (logarithmic in the density change) and not damped again.
-        """
-        blocks = y.reshape(-1, self.nc)
-        beta = float(self.P.beta.value)
-        for comp, sign in ((1, -1.0), (2, 1.0)):
-            blocks[:, comp] = -slotboom_step(-blocks[:, comp], sign, beta)
-        bounded = np.zeros((len(y) // self.nc, self.nc), dtype=bool)
-        bounded[:, 1:3] = True
-        return bounded.ravel()
 
     def _renormalise(self) -> None:
         """Requantise ``base`` (:mod:`solver.numerics.compensated`) before each Newton update."""

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import CaseError
 from ..parallel import on_root
+from . import lock
 from .atomic import write_json
 
 LOCK = ".interphase.lock"
@@ -149,26 +150,8 @@ class OutputFolder:
 
     # -- internals ------------------------------------------------------------------------
     def _lock(self) -> None:
-        try:
-            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as exc:
-            raise CaseError(f"--out {self.root}: cannot write into the folder "
-                            f"({exc.strerror or exc})", hint="choose another --out") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 300, 0).decode(errors="replace").strip()
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise CaseError(f"another interphase run is writing into {self.root}"
-                                + (f" ({holder})" if holder else ""),
-                                hint="wait for it to finish, or choose another --out") from None
-            fd = None  # a file system without locks: go on unprotected
-        if fd is not None:
-            os.ftruncate(fd, 0)
-            stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-            os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {stamp}\n"
-                      .encode(), 0)
+        fd = lock.hold(self.root / LOCK, f"another interphase run is writing into {self.root}",
+                       "wait for it to finish, or choose another --out")
         self._fd = fd if fd is not None else -1
 
     def _read(self) -> dict[str, Any] | None:

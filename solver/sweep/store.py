@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import errno
-import fcntl
 import json
 import os
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..errors import CaseError
+from ..results import lock
 from ..results.atomic import write_json, write_text
 from .points import point_ids, set_strings
 from .shard import Shard
@@ -159,19 +157,8 @@ class Store:
                 p.unlink()
 
     def _lock(self) -> None:
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise CaseError(f"another sweep is running on {self.root} ({holder})",
-                                hint="wait for it, or choose another --out") from None
-            return  # file system without locks: go on unprotected
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
-        self._lock_fd = fd
+        self._lock_fd = lock.hold(self.root / ".lock", f"another sweep is running on {self.root}",
+                                  "wait for it, or choose another --out")
 
     def close(self) -> None:
         """Release the folder lock."""

@@ -18,6 +18,7 @@ never see (they wait in a collective operation for it) aborts the whole job inst
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -77,7 +78,14 @@ def _log_file(log_dir: Path | None, rank: int) -> Path | None:
 
 
 def _interrupted(exc: KeyboardInterrupt) -> tuple[int, str]:
-    """Exit code and message of a run stopped by a signal."""
+    """Exit code and message of a run stopped by a signal.
+
+    Further Ctrl-C are ignored from here: the run is over, and a signal that arrived while a C
+    extension initialised can still be pending in the interpreter (it would kill the process
+    at exit, exit -2 instead of 130, after the one-line report).
+    """
+    with contextlib.suppress(ValueError):  # not the main thread: nothing pending there
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     signum = getattr(exc, "signum", signal.SIGINT)
     detail = getattr(exc, "detail", "")
     name = signal.Signals(signum).name
